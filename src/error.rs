@@ -70,7 +70,11 @@ pub struct Error {
 
 impl Error {
     /// A new error; retryable is false until said otherwise.
-    pub fn new(kind: ErrorKind, code: impl Into<Cow<'static, str>>, message: impl Into<String>) -> Self {
+    pub fn new(
+        kind: ErrorKind,
+        code: impl Into<Cow<'static, str>>,
+        message: impl Into<String>,
+    ) -> Self {
         Error {
             kind,
             code: code.into(),

@@ -2,6 +2,7 @@
 //! the first bytes of a file, check them against a target's limits, and build
 //! request bodies straight from the bytes.
 
+pub mod body;
 pub mod policy;
 
 pub use policy::{check, Check, Limits, Target, Violation};
@@ -79,7 +80,9 @@ pub enum Partial {
 pub fn probe(bytes: &[u8]) -> Result<ImageInfo> {
     match probe_prefix(bytes, bytes.len() as u64)? {
         Partial::Done(info) => Ok(info),
-        Partial::NeedMore(_) => Err(Error::invalid_image("image.truncated", "the image header is cut short")),
+        Partial::NeedMore(_) => {
+            Err(Error::invalid_image("image.truncated", "the image header is cut short"))
+        }
     }
 }
 

@@ -1,0 +1,1 @@
+//! The wasm-bindgen exports: conversions only, no logic.
