@@ -20,6 +20,7 @@ pub mod error;
 pub mod image;
 
 #[cfg(target_arch = "wasm32")]
-mod js;
+#[doc(hidden)]
+pub mod js;
 
 pub use error::{Error, ErrorKind, Result};

@@ -35,8 +35,27 @@ pub fn encode_base64_into(out: &mut Vec<u8>, bytes: &[u8]) {
     }
 }
 
-/// Builds a JSON object body: the `fields` first (already-valid JSON values),
-/// then `image_key` holding the base64 of `image`, in one exact-size buffer.
+/// The closing bytes of a body whose last field is the base64 image.
+pub const JSON_SUFFIX: &[u8] = b"\"}";
+
+/// The opening bytes of a JSON object body: the `fields` (already-valid JSON
+/// values), then `image_key` and the opening quote of its base64 string.
+pub fn json_prefix(fields: &[(&str, serde_json::Value)], image_key: &str) -> Vec<u8> {
+    let mut out = vec![b'{'];
+    for (k, v) in fields {
+        // Serialising a &str or a Value into a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut out, k);
+        out.push(b':');
+        let _ = serde_json::to_writer(&mut out, v);
+        out.push(b',');
+    }
+    let _ = serde_json::to_writer(&mut out, image_key);
+    out.extend_from_slice(b":\"");
+    out
+}
+
+/// Builds a JSON object body: the `fields` first, then `image_key` holding
+/// the base64 of `image`, in one buffer allocated once at its exact size.
 ///
 /// ```
 /// let body = ocr_edge::image::body::json_with_base64(&[], "image", b"hi");
@@ -47,29 +66,12 @@ pub fn json_with_base64(
     image_key: &str,
     image: &[u8],
 ) -> Vec<u8> {
-    let head: Vec<Vec<u8>> = fields
-        .iter()
-        .map(|(k, v)| {
-            let mut s = serde_json::to_vec(k).unwrap_or_default();
-            s.push(b':');
-            s.extend(serde_json::to_vec(v).unwrap_or_default());
-            s.push(b',');
-            s
-        })
-        .collect();
-    let key = serde_json::to_vec(image_key).unwrap_or_default();
-    let b64 = base64_len(image.len() as u64) as usize;
-    let size = 2 + head.iter().map(Vec::len).sum::<usize>() + key.len() + 3 + b64;
+    let prefix = json_prefix(fields, image_key);
+    let size = prefix.len() + base64_len(image.len() as u64) as usize + JSON_SUFFIX.len();
     let mut out = Vec::with_capacity(size);
-    out.push(b'{');
-    for h in &head {
-        out.extend_from_slice(h);
-    }
-    out.extend_from_slice(&key);
-    out.extend_from_slice(b":\"");
+    out.extend_from_slice(&prefix);
     encode_base64_into(&mut out, image);
-    out.extend_from_slice(b"\"}");
-    debug_assert_eq!(out.len(), size);
+    out.extend_from_slice(JSON_SUFFIX);
     out
 }
 

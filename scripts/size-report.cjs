@@ -1,0 +1,30 @@
+// Prints the package's sizes raw and gzipped, and fails when the browser
+// bundle (wasm + JS glue) passes the budget in size-budget.json.
+const fs = require("node:fs");
+const zlib = require("node:zlib");
+
+const gz = (buf) => zlib.gzipSync(buf, { level: 9 }).length;
+const kb = (n) => (n / 1024).toFixed(1) + " KB";
+const files = ["pkg/web/ocr_edge_bg.wasm", "pkg/web/ocr_edge.js", "pkg/web/index.js"];
+let raw = 0;
+let zipped = 0;
+for (const f of files) {
+  const buf = fs.readFileSync(f);
+  raw += buf.length;
+  zipped += gz(buf);
+  console.log(`${f.padEnd(28)} ${kb(buf.length).padStart(10)} raw ${kb(gz(buf)).padStart(9)} gzip`);
+}
+const budget = JSON.parse(fs.readFileSync("size-budget.json", "utf8")).browserBundleGzipBytes;
+console.log(`browser bundle: ${kb(raw)} raw, ${kb(zipped)} gzip (budget ${kb(budget)})`);
+if (zipped > budget) {
+  console.error(`size budget exceeded by ${zipped - budget} bytes; largest functions:`);
+  try {
+    const out = require("node:child_process").execFileSync(
+      "node_modules/.bin/wasm-opt",
+      ["--func-metrics", "pkg/web/ocr_edge_bg.wasm", "-o", "/dev/null"],
+      { encoding: "utf8" },
+    );
+    console.error(out.split("\n").slice(0, 30).join("\n"));
+  } catch (_) {}
+  process.exit(1);
+}

@@ -1,0 +1,55 @@
+//! Small helpers to build and read plain JS objects.
+
+use js_sys::{Object, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::error::Error;
+
+/// Sets `o[key] = value`; setting a field on a fresh plain object cannot fail.
+pub fn set(o: &Object, key: &str, value: &JsValue) {
+    let _ = Reflect::set(o, &JsValue::from_str(key), value);
+}
+
+/// Reads `o[key]`, or `undefined` when `o` is not an object.
+pub fn get(o: &JsValue, key: &str) -> JsValue {
+    if !o.is_object() {
+        return JsValue::UNDEFINED;
+    }
+    Reflect::get(o, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// Views a `Uint8Array`, `ArrayBuffer` or any typed array / `DataView` as
+/// bytes without copying them into wasm; `None` for anything else.
+pub fn as_bytes_view(v: &JsValue) -> Option<Uint8Array> {
+    if let Some(a) = v.dyn_ref::<Uint8Array>() {
+        return Some(a.clone());
+    }
+    if v.is_instance_of::<js_sys::ArrayBuffer>() || v.is_instance_of::<js_sys::SharedArrayBuffer>()
+    {
+        return Some(Uint8Array::new(v));
+    }
+    if js_sys::ArrayBuffer::is_view(v) {
+        let buf = get(v, "buffer");
+        let off = get(v, "byteOffset").as_f64().unwrap_or(0.0);
+        let len = get(v, "byteLength").as_f64().unwrap_or(0.0);
+        return Some(Uint8Array::new_with_byte_offset_and_length(&buf, off as u32, len as u32));
+    }
+    None
+}
+
+/// Copies `view[from..to]` onto the end of `out`, clamped to the view.
+pub fn append_range(out: &mut Vec<u8>, view: &Uint8Array, from: u32, to: u32) {
+    let to = to.min(view.length());
+    if to <= from {
+        return;
+    }
+    let start = out.len();
+    out.resize(start + (to - from) as usize, 0);
+    view.subarray(from, to).copy_to(&mut out[start..]);
+}
+
+/// Turns a value the caller passed in the wrong type into a typed error.
+pub fn wrong_type(what: &str, expected: &str) -> Error {
+    Error::invalid_argument("argument.type", format!("{what} must be {expected}"))
+}

@@ -1,0 +1,262 @@
+//! Image intake exports: probe, check and body building.
+
+use js_sys::{Array, Object, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::error::{Error, Result};
+use crate::image::body::{base64_len, encode_base64_into, json_prefix, JSON_SUFFIX};
+use crate::image::{self, Check, Format, ImageInfo, Partial, Target, Violation};
+use crate::js::convert::{append_range, as_bytes_view, get, set, wrong_type};
+
+/// Bytes copied from a JS array before the first probe: most headers fit.
+const FIRST_COPY: u32 = 4096;
+/// Bytes read from a Blob before the first probe: one read covers an EXIF block.
+const FIRST_BLOB_READ: f64 = 65536.0;
+/// The smallest extra read, so a header of many small segments takes few steps.
+const MIN_STEP: usize = 4096;
+/// Image bytes base64-encoded per step when writing a body into a JS buffer.
+const BODY_CHUNK: usize = 3 * 16 * 1024;
+
+fn truncated() -> Error {
+    Error::invalid_image("image.truncated", "the image header is cut short")
+}
+
+/// The next prefix length to read, or an error if the probe made no progress.
+fn next_len(have: usize, need: usize, total: f64) -> Result<f64> {
+    if need <= have {
+        return Err(truncated());
+    }
+    Ok((need.max(have + MIN_STEP) as f64).min(total))
+}
+
+/// Probes a JS byte view, copying into wasm only the header bytes it needs.
+pub fn probe_view(view: &Uint8Array) -> Result<ImageInfo> {
+    let total = view.length();
+    let mut buf = Vec::new();
+    let mut want = FIRST_COPY.min(total);
+    loop {
+        let have = buf.len() as u32;
+        append_range(&mut buf, view, have, want);
+        match image::probe_prefix(&buf, u64::from(total))? {
+            Partial::Done(info) => return Ok(info),
+            Partial::NeedMore(n) => want = next_len(buf.len(), n, f64::from(total))? as u32,
+        }
+    }
+}
+
+/// Probes a `Blob` or `File` by reading slices of its start, never the whole.
+pub async fn probe_blob_inner(blob: &web_sys::Blob) -> Result<ImageInfo> {
+    let total = blob.size();
+    let mut buf: Vec<u8> = Vec::new();
+    let mut want = FIRST_BLOB_READ.min(total);
+    loop {
+        let slice = blob
+            .slice_with_f64_and_f64(buf.len() as f64, want)
+            .map_err(|_| Error::invalid_argument("blob.read", "the Blob could not be sliced"))?;
+        let ab = JsFuture::from(slice.array_buffer())
+            .await
+            .map_err(|_| Error::invalid_argument("blob.read", "the Blob could not be read"))?;
+        let part = Uint8Array::new(&ab);
+        append_range(&mut buf, &part, 0, part.length());
+        match image::probe_prefix(&buf, total as u64)? {
+            Partial::Done(info) => return Ok(info),
+            Partial::NeedMore(n) => want = next_len(buf.len(), n, total)?,
+        }
+    }
+}
+
+/// Converts probe results to the JS `ImageInfo` shape.
+pub fn info_to_js(info: &ImageInfo) -> JsValue {
+    let o = Object::new();
+    set(&o, "format", &info.format.as_str().into());
+    set(&o, "width", &info.width.into());
+    set(&o, "height", &info.height.into());
+    set(&o, "orientation", &info.orientation.into());
+    set(&o, "displayWidth", &info.display_width.into());
+    set(&o, "displayHeight", &info.display_height.into());
+    set(&o, "byteLength", &(info.byte_length as f64).into());
+    o.into()
+}
+
+const FORMATS: [Format; 8] = [
+    Format::Jpeg,
+    Format::Png,
+    Format::Bmp,
+    Format::Tiff,
+    Format::Gif,
+    Format::Webp,
+    Format::Heif,
+    Format::Avif,
+];
+
+fn u32_field(v: &JsValue, key: &str) -> Result<u32> {
+    let n = get(v, key).as_f64().ok_or_else(|| wrong_type(key, "a number"))?;
+    if n.fract() != 0.0 || !(0.0..=f64::from(u32::MAX)).contains(&n) {
+        return Err(wrong_type(key, "a whole number from 0 to 2^32-1"));
+    }
+    Ok(n as u32)
+}
+
+/// Reads an `ImageInfo` object back, as returned by `probeImage`.
+pub fn info_from_js(v: &JsValue) -> Result<ImageInfo> {
+    let name = get(v, "format").as_string().ok_or_else(|| wrong_type("format", "a string"))?;
+    let format = FORMATS
+        .into_iter()
+        .find(|f| f.as_str() == name)
+        .ok_or_else(|| wrong_type("format", "one of the probe's format names"))?;
+    let orientation = u32_field(v, "orientation")?;
+    let byte_length = get(v, "byteLength").as_f64().ok_or_else(|| wrong_type("byteLength", "a number"))?;
+    if byte_length.fract() != 0.0 || !(0.0..=9.007_199_254_740_991e15).contains(&byte_length) {
+        return Err(wrong_type("byteLength", "a whole number of bytes"));
+    }
+    Ok(ImageInfo {
+        format,
+        width: u32_field(v, "width")?,
+        height: u32_field(v, "height")?,
+        orientation: u8::try_from(orientation).map_err(|_| wrong_type("orientation", "1 to 8"))?,
+        display_width: u32_field(v, "displayWidth")?,
+        display_height: u32_field(v, "displayHeight")?,
+        byte_length: byte_length as u64,
+    })
+}
+
+/// Converts one violation to `{ code, message, limit, actual }`.
+pub fn violation_to_js(v: &Violation) -> JsValue {
+    let o = Object::new();
+    set(&o, "code", &v.code.into());
+    set(&o, "message", &v.message.as_str().into());
+    set(&o, "limit", &v.limit.as_str().into());
+    set(&o, "actual", &v.actual.as_str().into());
+    o.into()
+}
+
+fn check_to_js(c: &Check) -> JsValue {
+    let o = Object::new();
+    set(&o, "ok", &c.ok.into());
+    set(&o, "info", &info_to_js(&c.info));
+    let list = Array::new();
+    for v in &c.violations {
+        list.push(&violation_to_js(v));
+    }
+    set(&o, "violations", &list);
+    o.into()
+}
+
+/// Parses a target name, with a typed error naming the accepted ones.
+pub fn target_from_js(v: &JsValue) -> Result<Target> {
+    v.as_string().as_deref().and_then(Target::from_name).ok_or_else(|| {
+        Error::invalid_argument(
+            "target.unknown",
+            "target must be 'huawei.quotaInvoice' or 'tencent.bizLicense'",
+        )
+    })
+}
+
+fn view_arg(v: &JsValue, what: &str) -> Result<Uint8Array> {
+    as_bytes_view(v).ok_or_else(|| wrong_type(what, "a Uint8Array or ArrayBuffer"))
+}
+
+/// Reads the format, size and EXIF orientation from an image's header bytes.
+#[wasm_bindgen(js_name = probeImage, unchecked_return_type = "ImageInfo")]
+pub fn probe_image(
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] bytes: JsValue,
+) -> std::result::Result<JsValue, JsValue> {
+    let view = view_arg(&bytes, "bytes")?;
+    Ok(info_to_js(&probe_view(&view)?))
+}
+
+/// Reads the format, size and EXIF orientation of a `Blob` or `File` by
+/// reading only its first bytes.
+#[wasm_bindgen(js_name = probeBlob, unchecked_return_type = "ImageInfo")]
+pub async fn probe_blob(
+    #[wasm_bindgen(unchecked_param_type = "Blob")] blob: JsValue,
+) -> std::result::Result<JsValue, JsValue> {
+    let blob = blob.dyn_into::<web_sys::Blob>().map_err(|_| wrong_type("blob", "a Blob or File"))?;
+    Ok(info_to_js(&probe_blob_inner(&blob).await?))
+}
+
+/// Checks an image (its bytes, or a probe result) against a target's
+/// limits, reporting every violation.
+#[wasm_bindgen(js_name = checkImage, unchecked_return_type = "CheckResult")]
+pub fn check_image(
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer | ImageInfo")] input: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Target")] target: JsValue,
+) -> std::result::Result<JsValue, JsValue> {
+    let target = target_from_js(&target)?;
+    let info = match as_bytes_view(&input) {
+        Some(view) => probe_view(&view)?,
+        None if input.is_object() => info_from_js(&input)?,
+        None => return Err(wrong_type("input", "a Uint8Array, an ArrayBuffer or an ImageInfo").into()),
+    };
+    Ok(check_to_js(&image::check(&info, target)))
+}
+
+/// Writes `prefix`, the base64 of `image` and `suffix` into one JS buffer of
+/// the exact size, a chunk at a time, so the body never exists twice.
+pub fn body_into_js(prefix: &[u8], image: &Uint8Array, suffix: &[u8]) -> Uint8Array {
+    let n = image.length() as usize;
+    let size = prefix.len() + base64_len(n as u64) as usize + suffix.len();
+    let out = Uint8Array::new_with_length(size as u32);
+    out.subarray(0, prefix.len() as u32).copy_from(prefix);
+    let mut at = prefix.len();
+    let mut raw = vec![0u8; BODY_CHUNK.min(n)];
+    let mut enc = Vec::with_capacity(base64_len(raw.len() as u64) as usize);
+    let mut from = 0usize;
+    while from < n {
+        let to = (from + BODY_CHUNK).min(n);
+        let chunk = &mut raw[..to - from];
+        image.subarray(from as u32, to as u32).copy_to(chunk);
+        enc.clear();
+        encode_base64_into(&mut enc, chunk);
+        out.subarray(at as u32, (at + enc.len()) as u32).copy_from(&enc);
+        at += enc.len();
+        from = to;
+    }
+    out.subarray(at as u32, size as u32).copy_from(suffix);
+    out
+}
+
+/// Builds the RecognizeQuotaInvoice body `{"image":"<base64>"}` straight from
+/// the bytes, as one `Uint8Array` that `fetch` can send.
+#[wasm_bindgen(js_name = buildQuotaInvoiceBody)]
+pub fn build_quota_invoice_body(
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] bytes: JsValue,
+) -> std::result::Result<Uint8Array, JsValue> {
+    let view = view_arg(&bytes, "bytes")?;
+    Ok(body_into_js(&json_prefix(&[], "image"), &view, JSON_SUFFIX))
+}
+
+/// Builds a VerifyBasicBizLicense / VerifyBizLicense body: the given fields
+/// (e.g. `{ RegNum, Name }`) then `ImageBase64` from the bytes.
+#[wasm_bindgen(js_name = buildBizLicenseBody)]
+pub fn build_biz_license_body(
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] bytes: JsValue,
+    fields: Option<Object>,
+) -> std::result::Result<Uint8Array, JsValue> {
+    let fields: JsValue = fields.map_or(JsValue::UNDEFINED, JsValue::from);
+    let view = view_arg(&bytes, "bytes")?;
+    let mut list: Vec<(String, serde_json::Value)> = Vec::new();
+    if !fields.is_undefined() && !fields.is_null() {
+        if !fields.is_object() {
+            return Err(wrong_type("fields", "a plain object").into());
+        }
+        // Object.entries keeps the caller's key order, which the body keeps too.
+        for entry in Object::entries(fields.unchecked_ref::<Object>()) {
+            let pair: Array = entry.unchecked_into();
+            let key = pair.get(0).as_string().unwrap_or_default();
+            let text = js_sys::JSON::stringify(&pair.get(1))
+                .ok()
+                .and_then(|s| s.as_string())
+                .ok_or_else(|| wrong_type(&key, "a JSON value"))?;
+            let value = serde_json::from_str(&text).map_err(|_| wrong_type(&key, "a JSON value"))?;
+            if key != "ImageBase64" {
+                list.push((key, value));
+            }
+        }
+    }
+    let refs: Vec<(&str, serde_json::Value)> =
+        list.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+    Ok(body_into_js(&json_prefix(&refs, "ImageBase64"), &view, JSON_SUFFIX))
+}

@@ -1,0 +1,61 @@
+//! TypeScript declarations for the plain objects the exports take and give.
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &str = r#"
+/** A target service whose documented image limits are checked. */
+export type Target = "huawei.quotaInvoice" | "tencent.bizLicense";
+
+/** An image container format the probe recognises. */
+export type ImageFormat = "jpeg" | "png" | "bmp" | "tiff" | "gif" | "webp" | "heif" | "avif";
+
+/** What the probe read from an image's header. */
+export interface ImageInfo {
+  format: ImageFormat;
+  /** Stored width in pixels. */
+  width: number;
+  /** Stored height in pixels. */
+  height: number;
+  /** EXIF orientation 1–8 (1 when absent). */
+  orientation: number;
+  /** Width as displayed, after orientation. */
+  displayWidth: number;
+  /** Height as displayed, after orientation. */
+  displayHeight: number;
+  /** The whole file's length in bytes. */
+  byteLength: number;
+}
+
+/** A limit of the target that the image breaks. */
+export interface Violation {
+  code: "image.format" | "image.too_small" | "image.too_large" | "image.over_budget";
+  message: string;
+  limit: string;
+  actual: string;
+}
+
+/** The result of `checkImage`: every violation, not only the first. */
+export interface CheckResult {
+  ok: boolean;
+  info: ImageInfo;
+  violations: Violation[];
+}
+
+/** The broad kind of an `OcrEdgeError`. */
+export type ErrorKind =
+  | "invalid_image" | "invalid_argument" | "auth" | "throttled" | "service"
+  | "unavailable" | "network" | "timeout" | "protocol";
+
+/** Every error the library throws or rejects with. */
+export interface OcrEdgeError extends Error {
+  name: "OcrEdgeError";
+  kind: ErrorKind;
+  /** Ours (`image.truncated`) or the provider's (`AIS.0103`). */
+  code: string;
+  status: number | null;
+  requestId: string | null;
+  retryable: boolean;
+  violations: Violation[];
+}
+"#;
