@@ -107,7 +107,8 @@ pub fn info_from_js(v: &JsValue) -> Result<ImageInfo> {
         .find(|f| f.as_str() == name)
         .ok_or_else(|| wrong_type("format", "one of the probe's format names"))?;
     let orientation = u32_field(v, "orientation")?;
-    let byte_length = get(v, "byteLength").as_f64().ok_or_else(|| wrong_type("byteLength", "a number"))?;
+    let byte_length =
+        get(v, "byteLength").as_f64().ok_or_else(|| wrong_type("byteLength", "a number"))?;
     if byte_length.fract() != 0.0 || !(0.0..=9.007_199_254_740_991e15).contains(&byte_length) {
         return Err(wrong_type("byteLength", "a whole number of bytes"));
     }
@@ -173,7 +174,8 @@ pub fn probe_image(
 pub async fn probe_blob(
     #[wasm_bindgen(unchecked_param_type = "Blob")] blob: JsValue,
 ) -> std::result::Result<JsValue, JsValue> {
-    let blob = blob.dyn_into::<web_sys::Blob>().map_err(|_| wrong_type("blob", "a Blob or File"))?;
+    let blob =
+        blob.dyn_into::<web_sys::Blob>().map_err(|_| wrong_type("blob", "a Blob or File"))?;
     Ok(info_to_js(&probe_blob_inner(&blob).await?))
 }
 
@@ -188,7 +190,9 @@ pub fn check_image(
     let info = match as_bytes_view(&input) {
         Some(view) => probe_view(&view)?,
         None if input.is_object() => info_from_js(&input)?,
-        None => return Err(wrong_type("input", "a Uint8Array, an ArrayBuffer or an ImageInfo").into()),
+        None => {
+            return Err(wrong_type("input", "a Uint8Array, an ArrayBuffer or an ImageInfo").into())
+        }
     };
     Ok(check_to_js(&image::check(&info, target)))
 }
@@ -250,7 +254,8 @@ pub fn build_biz_license_body(
                 .ok()
                 .and_then(|s| s.as_string())
                 .ok_or_else(|| wrong_type(&key, "a JSON value"))?;
-            let value = serde_json::from_str(&text).map_err(|_| wrong_type(&key, "a JSON value"))?;
+            let value =
+                serde_json::from_str(&text).map_err(|_| wrong_type(&key, "a JSON value"))?;
             if key != "ImageBase64" {
                 list.push((key, value));
             }
