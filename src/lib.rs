@@ -1,8 +1,8 @@
 //! ocr-edge: capture documents in a browser or at the edge and send them to
 //! cloud document APIs (Huawei OCR, CSMS and APIG; Tencent OCR).
 //!
-//! The core is sans-IO: [`image`] probes and checks photos from their header
-//! bytes, [`sign`] signs requests with time passed in, and [`api`] builds
+//! The core is sans-IO: `image` probes and checks photos from their header
+//! bytes, `sign` signs requests with time passed in, and `api` builds
 //! requests and parses answers. Only the wasm build's JS layer does I/O.
 //!
 //! ```
