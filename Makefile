@@ -20,7 +20,7 @@ pkg:
 lint:
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
-	cargo clippy --workspace --all-targets $(WASM) -- -D warnings
+	cargo clippy --all-targets $(WASM) -- -D warnings
 	RUSTDOCFLAGS=-Dwarnings cargo doc --no-deps --quiet
 
 test-native:
