@@ -18,6 +18,7 @@
 
 pub mod error;
 pub mod image;
+pub mod sign;
 
 #[cfg(target_arch = "wasm32")]
 #[doc(hidden)]
