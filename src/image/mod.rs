@@ -1,13 +1,43 @@
 //! Header-only image intake: probe the format, size and EXIF orientation from
 //! the first bytes of a file, check them against a target's limits, and build
 //! request bodies straight from the bytes.
+//!
+//! Probing is sans-IO: [`probe_prefix`] takes the bytes read so far and the
+//! file's length, and answers [`Partial::NeedMore`] with the prefix length it
+//! needs next. Readers skip segments, chunks and boxes by their declared
+//! lengths and ask only for the next header (JPEG: next marker + 16 bytes),
+//! so a long ICC or XMP segment costs one step, not a read of its content.
+//! TIFF is the exception in practice: its IFD often sits after the pixels.
+//!
+//! Decisions:
+//! - A width or height of 0 is `image.corrupt`. Large sizes are reported as
+//!   read (a PNG may claim 2^31) and refused later by [`check`]; only a
+//!   BigTIFF size beyond 2^32-1, which `u32` cannot hold, is `image.corrupt`.
+//! - Orientation is the EXIF value (JPEG APP1, TIFF tag 274, WebP `EXIF`
+//!   chunk); values outside 1–8 count as 1. HEIF/AVIF carry no EXIF
+//!   orientation that viewers obey: their `irot`/`imir` properties are
+//!   turned into the equivalent EXIF value, with sizes from `ispe` (stored).
+//! - Errors: `image.empty` (0 bytes), `image.unknown_format`,
+//!   `image.truncated` (the file ends inside the header), `image.corrupt`.
 
+mod bmp;
 pub mod body;
+mod detect;
+mod exif;
+mod gif;
+mod heif;
+mod jpeg;
+mod png;
 pub mod policy;
+mod read;
+mod tiff;
+mod webp;
 
-pub use policy::{check, Check, Limits, Target, Violation};
+pub use policy::{check, check_with, Check, Limits, Target, Violation};
 
 use crate::error::{Error, Result};
+use detect::{Detected, Kind};
+use read::{truncated, Input, Stop};
 
 /// An image container format the probe recognises.
 #[non_exhaustive]
@@ -76,32 +106,136 @@ pub enum Partial {
     NeedMore(usize),
 }
 
+/// What a format reader found, before the checks common to all formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Found {
+    format: Format,
+    width: u32,
+    height: u32,
+    /// Raw orientation; anything outside 1–8 becomes 1.
+    orientation: u8,
+}
+
+/// Tells the format from the signature alone, without reading the header;
+/// `None` when no signature matches in full (HEIF/AVIF need the whole `ftyp`).
+pub fn sniff(bytes: &[u8]) -> Option<Format> {
+    if jpeg::matches(bytes) {
+        Some(Format::Jpeg)
+    } else if png::matches(bytes) {
+        Some(Format::Png)
+    } else if gif::matches(bytes) {
+        Some(Format::Gif)
+    } else if tiff::matches(bytes) {
+        Some(Format::Tiff)
+    } else if webp::matches(bytes) {
+        Some(Format::Webp)
+    } else if heif::matches(bytes) {
+        heif::format(bytes)
+    } else if bmp::matches(bytes) {
+        Some(Format::Bmp)
+    } else {
+        None
+    }
+}
+
 /// Probes a whole file held in memory.
+///
+/// Errors: `image.empty`, `image.unknown_format`, `image.truncated`, `image.corrupt`.
 pub fn probe(bytes: &[u8]) -> Result<ImageInfo> {
     match probe_prefix(bytes, bytes.len() as u64)? {
         Partial::Done(info) => Ok(info),
-        Partial::NeedMore(_) => {
-            Err(Error::invalid_image("image.truncated", "the image header is cut short"))
-        }
+        // Unreachable when the prefix is the whole file; kept as an error, not a panic.
+        Partial::NeedMore(_) => Err(truncated()),
     }
 }
 
 /// Probes the first bytes of a file whose whole length is `total_len`.
+///
+/// Returns `NeedMore(n)` when the header goes on past `prefix` (n is always
+/// more than `prefix.len()` and at most `total_len`); readers skip segments
+/// and chunks by their lengths, asking only for the bytes they must read.
+/// A `total_len` below `prefix.len()` is taken as `prefix.len()`.
 pub fn probe_prefix(prefix: &[u8], total_len: u64) -> Result<Partial> {
-    // Placeholder until the format modules land: PNG only.
-    let _ = total_len;
-    if prefix.len() < 24 || &prefix[..8] != b"\x89PNG\r\n\x1a\n" {
-        return Err(Error::invalid_image("image.unknown_format", "not a recognised image format"));
+    let total = total_len.max(prefix.len() as u64);
+    if total == 0 {
+        return Err(Error::invalid_image("image.empty", "the image is empty (0 bytes)"));
     }
-    let w = u32::from_be_bytes([prefix[16], prefix[17], prefix[18], prefix[19]]);
-    let h = u32::from_be_bytes([prefix[20], prefix[21], prefix[22], prefix[23]]);
-    Ok(Partial::Done(ImageInfo {
-        format: Format::Png,
-        width: w,
-        height: h,
-        orientation: 1,
-        display_width: w,
-        display_height: h,
-        byte_length: total_len,
-    }))
+    let input = Input { data: prefix, total };
+    match read(input) {
+        Ok(found) => finish(found, total).map(Partial::Done),
+        Err(Stop::More(n)) if n > prefix.len() => Ok(Partial::NeedMore(n)),
+        Err(Stop::More(_)) => Err(truncated()),
+        Err(Stop::Fail(e)) => Err(e),
+    }
+}
+
+/// Detects the format from the signature table and runs its reader.
+fn read(input: Input<'_>) -> read::Step<Found> {
+    let kind = match detect::detect(input.data) {
+        Detected::Found(kind) => kind,
+        Detected::Short(n) => return Err(input.need(n)),
+        Detected::Unknown => {
+            return Err(Stop::Fail(Error::invalid_image(
+                "image.unknown_format",
+                "not a recognised image format (JPEG, PNG, BMP, TIFF, GIF, WebP, HEIF, AVIF)",
+            )))
+        }
+    };
+    match kind {
+        Kind::Jpeg => jpeg::read(input),
+        Kind::Png => png::read(input),
+        Kind::Bmp => bmp::read(input),
+        Kind::Tiff => tiff::read(input),
+        Kind::Gif => gif::read(input),
+        Kind::Webp => webp::read(input),
+        Kind::Isobmff => heif::read(input),
+    }
+}
+
+/// Refuses zero sizes, normalises orientation and works out display sizes.
+/// Large sizes are reported as they are: `check` refuses them with a reason.
+fn finish(f: Found, total: u64) -> Result<ImageInfo> {
+    if f.width == 0 || f.height == 0 {
+        return Err(Error::invalid_image(
+            "image.corrupt",
+            format!("the image header says {}x{} pixels", f.width, f.height),
+        ));
+    }
+    let orientation = if (1..=8).contains(&f.orientation) { f.orientation } else { 1 };
+    let (display_width, display_height) =
+        if orientation >= 5 { (f.height, f.width) } else { (f.width, f.height) };
+    Ok(ImageInfo {
+        format: f.format,
+        width: f.width,
+        height: f.height,
+        orientation,
+        display_width,
+        display_height,
+        byte_length: total,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_unknown_and_short() {
+        assert_eq!(probe(b"").map_err(|e| e.code().to_owned()), Err("image.empty".into()));
+        let code = |r: Result<ImageInfo>| r.err().map(|e| e.code().to_owned());
+        assert_eq!(code(probe(b"hello, world")).as_deref(), Some("image.unknown_format"));
+        assert_eq!(code(probe(b"\x89PN")).as_deref(), Some("image.truncated"));
+        assert_eq!(probe_prefix(b"", 100).ok(), Some(Partial::NeedMore(12)));
+        assert_eq!(probe_prefix(b"\x89PNG", 10).ok(), Some(Partial::NeedMore(8)));
+    }
+
+    #[test]
+    fn orientation_swaps_display_size() {
+        let f = Found { format: Format::Jpeg, width: 4, height: 3, orientation: 6 };
+        let i = finish(f, 10).ok();
+        assert_eq!(i.map(|i| (i.display_width, i.display_height)), Some((3, 4)));
+        let f = Found { orientation: 9, ..f };
+        assert_eq!(finish(f, 10).ok().map(|i| i.orientation), Some(1));
+        assert!(finish(Found { width: 0, ..f }, 10).is_err());
+    }
 }
