@@ -1,0 +1,202 @@
+//! Huawei OCR RecognizeQuotaInvoice: `POST /v2/{project_id}/ocr/quota-invoice`.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::api::endpoints::{huawei_host, validate_project_id, HuaweiService};
+use crate::api::errors::{shape, shape_error, success_json};
+use crate::api::input::{conflict, image_body, invalid, missing, normalize_url, ImageInput};
+use crate::api::request::{Operation, PreparedRequest};
+use crate::error::Result;
+use crate::image::Target;
+
+/// The parameters of RecognizeQuotaInvoice: exactly one of `image` and `url`.
+#[derive(Clone, Debug, Default)]
+pub struct QuotaInvoiceParams<'a> {
+    /// The invoice image (bytes or base64), checked against the documented limits.
+    pub image: Option<ImageInput<'a>>,
+    /// A public http(s) URL (or an OBS URL) the service downloads the image from.
+    pub url: Option<&'a str>,
+    /// The enterprise project to bill, sent as `Enterprise-Project-Id`.
+    pub enterprise_project_id: Option<&'a str>,
+}
+
+/// Builds the RecognizeQuotaInvoice request for `project_id` in `region`
+/// (default cn-north-4). Body: `{"image": base64}` or `{"url": …}`.
+pub fn recognize_quota_invoice(
+    region: Option<&str>,
+    project_id: &str,
+    params: &QuotaInvoiceParams<'_>,
+) -> Result<PreparedRequest> {
+    validate_project_id(project_id)?;
+    let host = huawei_host(HuaweiService::Ocr, region)?;
+    let body = match (params.image, params.url) {
+        (Some(_), Some(_)) => {
+            return Err(conflict("give either image or url, not both (the service refuses both)"))
+        }
+        (None, None) => return Err(missing("image or url is required")),
+        (Some(image), None) => image_body(image, Target::HuaweiQuotaInvoice, &[], "image")?,
+        (None, Some(url)) => {
+            let url = normalize_url(url)?;
+            serde_json::to_vec(&serde_json::json!({ "url": url })).unwrap_or_default()
+        }
+    };
+    let mut req = PreparedRequest::new(
+        Operation::RecognizeQuotaInvoice,
+        "POST",
+        host,
+        &["v2", project_id, "ocr", "quota-invoice"],
+    )
+    .header("Content-Type", "application/json");
+    if let Some(ep) = params.enterprise_project_id {
+        // A header value: keep it to the id alphabet so nothing can be injected.
+        let ok = !ep.is_empty()
+            && ep.len() <= 64
+            && ep.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if !ok {
+            return Err(invalid(
+                "enterprise_project_id must be 1-64 characters of A-Z, a-z, 0-9, '-' and '_'",
+            ));
+        }
+        req = req.header("Enterprise-Project-Id", ep);
+    }
+    req.body = body;
+    Ok(req)
+}
+
+/// The confidence of each field, 0–1; `None` when the service gave none.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all(serialize = "camelCase"))]
+pub struct QuotaInvoiceConfidence {
+    /// Confidence of `number`.
+    pub number: Option<f64>,
+    /// Confidence of `code`.
+    pub code: Option<f64>,
+    /// Confidence of `location`.
+    pub location: Option<f64>,
+    /// Confidence of `amount`.
+    pub amount: Option<f64>,
+}
+
+/// A recognised quota invoice. Fields the service left out are `None`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all(serialize = "camelCase"))]
+pub struct QuotaInvoice {
+    /// Invoice number (发票号码).
+    pub number: Option<String>,
+    /// Invoice code (发票代码).
+    pub code: Option<String>,
+    /// Location (地址).
+    pub location: Option<String>,
+    /// Amount as printed, e.g. `￥50.00`.
+    pub amount: Option<String>,
+    /// `amount` in integer fen (cents), or `None` when it cannot be read with
+    /// certainty; see [`parse_amount_cents`].
+    #[serde(skip_deserializing)]
+    pub amount_cents: Option<i64>,
+    /// Per-field confidence.
+    #[serde(default, deserialize_with = "crate::api::null_as_default")]
+    pub confidence: QuotaInvoiceConfidence,
+    /// The `X-Request-Id` of the answer.
+    #[serde(skip_deserializing)]
+    pub request_id: Option<String>,
+    /// The whole answer as sent, for fields not mapped here.
+    #[serde(skip_deserializing)]
+    pub raw: Value,
+}
+
+/// Parses a RecognizeQuotaInvoice answer. `request_id` is the
+/// `X-Request-Id` header. Errors follow [`crate::api::errors::parse_error`].
+pub fn parse_quota_invoice(
+    status: u16,
+    request_id: Option<&str>,
+    body: &[u8],
+) -> Result<QuotaInvoice> {
+    let raw = success_json(Operation::RecognizeQuotaInvoice, status, request_id, body)?;
+    let result = match raw.get("result") {
+        Some(r) if r.is_object() => r,
+        _ => return Err(shape_error(status, request_id, "no `result` object")),
+    };
+    let mut inv: QuotaInvoice = shape(result, status, request_id, "result")?;
+    inv.amount_cents = inv.amount.as_deref().and_then(parse_amount_cents);
+    inv.request_id = request_id.map(str::to_owned);
+    inv.raw = raw;
+    Ok(inv)
+}
+
+/// Reads an amount like `￥50.00`, `¥1,234.5`, `50元` or `RMB 12` as integer
+/// fen. Returns `None` for anything it cannot read with certainty (Chinese
+/// numerals, a negative sign, badly grouped thousands, a third non-zero
+/// decimal, overflow): no answer rather than a wrong one.
+///
+/// ```
+/// use ocr_edge::api::huawei::ocr::parse_amount_cents;
+/// assert_eq!(parse_amount_cents("￥50.00"), Some(5000));
+/// assert_eq!(parse_amount_cents("¥1,234.5"), Some(123450));
+/// assert_eq!(parse_amount_cents("伍拾元"), None);
+/// ```
+pub fn parse_amount_cents(text: &str) -> Option<i64> {
+    // Full-width digits and punctuation occur in OCR output; map them.
+    let norm: String = text
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            '．' => '.',
+            '，' => ',',
+            c => c,
+        })
+        .collect();
+    let mut s = norm.trim();
+    for prefix in ["￥", "¥", "RMB", "CNY", "人民币"] {
+        if let Some(rest) = s.strip_prefix(prefix) {
+            s = rest.trim_start();
+            break;
+        }
+    }
+    for suffix in ["元整", "圆整", "元", "圆"] {
+        if let Some(rest) = s.strip_suffix(suffix) {
+            s = rest.trim_end();
+            break;
+        }
+    }
+    let (int_part, frac_part) = match s.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (s, None),
+    };
+    let digits = if int_part.contains(',') {
+        let groups: Vec<&str> = int_part.split(',').collect();
+        let first = groups.first()?;
+        let first_ok = (1..=3).contains(&first.len());
+        let rest_ok = groups.iter().skip(1).all(|g| g.len() == 3);
+        if !first_ok || !rest_ok {
+            return None;
+        }
+        groups.concat()
+    } else {
+        int_part.to_owned()
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let mut cents: i64 = 0;
+    for b in digits.bytes() {
+        cents = cents.checked_mul(10)?.checked_add(i64::from(b - b'0'))?;
+    }
+    cents = cents.checked_mul(100)?;
+    if let Some(f) = frac_part {
+        if f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let (kept, extra) = f.split_at(f.len().min(2));
+        if extra.bytes().any(|b| b != b'0') {
+            return None;
+        }
+        let mut frac: i64 = 0;
+        for (i, b) in kept.bytes().enumerate() {
+            let place = if i == 0 { 10 } else { 1 };
+            frac += i64::from(b - b'0') * place;
+        }
+        cents = cents.checked_add(frac)?;
+    }
+    Some(cents)
+}

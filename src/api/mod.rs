@@ -1,0 +1,42 @@
+//! Sans-IO request builders and response parsers for the six operations.
+//!
+//! Each operation has a builder that checks the caller's parameters and
+//! returns a [`PreparedRequest`] (method, host, encoded path, headers, body
+//! bytes; nothing secret), and a parser that turns the status and body of the
+//! answer into a typed result or a typed [`crate::Error`]. Signing and
+//! sending happen elsewhere: see [`request`] for the hand-off.
+//!
+//! | operation | builder | parser |
+//! |---|---|---|
+//! | Huawei RecognizeQuotaInvoice | [`huawei::ocr::recognize_quota_invoice`] | [`huawei::ocr::parse_quota_invoice`] |
+//! | Huawei CSMS ListResourceInstances | [`huawei::csms::list_resource_instances`] | [`huawei::csms::parse_list_resource_instances`] |
+//! | Huawei CSMS DeleteSecretTag | [`huawei::csms::delete_secret_tag`] | [`huawei::csms::parse_delete_secret_tag`] |
+//! | Huawei APIG Create APP | [`huawei::apig::create_app`] | [`huawei::apig::parse_create_app`] |
+//! | Tencent VerifyBasicBizLicense | [`tencent::ocr::verify_basic_biz_license`] | [`tencent::ocr::parse_verify_basic_biz_license`] |
+//! | Tencent VerifyBizLicense | [`tencent::ocr::verify_biz_license`] | [`tencent::ocr::parse_verify_biz_license`] |
+//!
+//! Result structs serialise to the JS shape (camelCase, with `raw`).
+
+pub mod endpoints;
+pub mod errors;
+pub mod huawei;
+pub mod input;
+pub mod regnum;
+pub mod request;
+pub mod tencent;
+
+pub use errors::parse_error;
+pub use input::ImageInput;
+pub use request::{Operation, PreparedRequest, Service};
+
+use serde::{Deserialize, Deserializer};
+
+/// Reads `null` as the type's default, for lists and objects the services
+/// send as `null` when empty.
+pub(crate) fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}

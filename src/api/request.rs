@@ -1,0 +1,207 @@
+//! The hand-off from the builders to the signer and the transport.
+//!
+//! A builder validates the caller's parameters and returns a
+//! [`PreparedRequest`]: everything that must be sent, already encoded, and
+//! nothing secret. The signer then adds `Host`, the date header and
+//! `Authorization` (Huawei) or `X-TC-Timestamp` and `Authorization`
+//! (Tencent), signing exactly `method`, `path`, `query`, `headers` and
+//! `body` as they are here. The transport sends them unchanged to
+//! `https://{host}{path}`. Both may replace `host` (a proxy, the local
+//! emulator) as long as the signer sees the final value.
+
+use std::fmt;
+
+/// The six operations, for error mapping, retry policy and routing.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Operation {
+    /// Huawei OCR RecognizeQuotaInvoice.
+    RecognizeQuotaInvoice,
+    /// Huawei CSMS ListResourceInstances.
+    ListResourceInstances,
+    /// Huawei CSMS DeleteSecretTag.
+    DeleteSecretTag,
+    /// Huawei APIG Create APP (shared gateway).
+    CreateApp,
+    /// Tencent OCR VerifyBasicBizLicense.
+    VerifyBasicBizLicense,
+    /// Tencent OCR VerifyBizLicense.
+    VerifyBizLicense,
+}
+
+/// The provider behind an operation; it decides the error envelope.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Service {
+    /// Huawei OCR: flat `{error_code, error_msg}`.
+    HuaweiOcr,
+    /// Huawei CSMS (KMS host): nested `{error: {error_code, error_msg}}`.
+    HuaweiCsms,
+    /// Huawei APIG management: flat `{error_code, error_msg, request_id}`.
+    HuaweiApig,
+    /// Tencent OCR: HTTP 200 with `{Response: {Error: {Code, Message}}}`.
+    TencentOcr,
+}
+
+impl Operation {
+    /// The provider's name of the operation (the Tencent `X-TC-Action`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Operation::RecognizeQuotaInvoice => "RecognizeQuotaInvoice",
+            Operation::ListResourceInstances => "ListResourceInstances",
+            Operation::DeleteSecretTag => "DeleteSecretTag",
+            Operation::CreateApp => "CreateApp",
+            Operation::VerifyBasicBizLicense => "VerifyBasicBizLicense",
+            Operation::VerifyBizLicense => "VerifyBizLicense",
+        }
+    }
+
+    /// The provider and envelope family.
+    pub fn service(self) -> Service {
+        match self {
+            Operation::RecognizeQuotaInvoice => Service::HuaweiOcr,
+            Operation::ListResourceInstances | Operation::DeleteSecretTag => Service::HuaweiCsms,
+            Operation::CreateApp => Service::HuaweiApig,
+            Operation::VerifyBasicBizLicense | Operation::VerifyBizLicense => Service::TencentOcr,
+        }
+    }
+
+    /// Whether sending the request twice has the same effect as once, so an
+    /// ambiguous failure (timeout, 5xx) may be retried. Only creating an APIG
+    /// app is not: a second call could create a second app or fail on the name.
+    pub fn idempotent(self) -> bool {
+        !matches!(self, Operation::CreateApp)
+    }
+}
+
+/// A request ready for signing: method, host, encoded path, query, headers
+/// and body bytes. Holds no credentials; `Debug` shows the body's length only
+/// because bodies carry images and, for APIG, an app secret.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PreparedRequest {
+    /// The operation this request performs (selects the response parser).
+    pub operation: Operation,
+    /// `GET`, `POST` or `DELETE`.
+    pub method: &'static str,
+    /// The host name, without scheme or port.
+    pub host: String,
+    /// The path segments before encoding, in order; empty for `/`.
+    pub path_segments: Vec<String>,
+    /// The exact path to send: each segment percent-encoded once (RFC 3986
+    /// unreserved characters kept, upper-case hex), joined by `/`.
+    pub path: String,
+    /// Query parameters before encoding, in order (none of the six
+    /// operations uses one today).
+    pub query: Vec<(String, String)>,
+    /// Headers to send and sign, besides the ones the signer adds.
+    pub headers: Vec<(String, String)>,
+    /// The body bytes, exactly as they are to be sent and hashed.
+    pub body: Vec<u8>,
+    /// Safe to retry after an ambiguous failure; see [`Operation::idempotent`].
+    pub idempotent: bool,
+}
+
+impl PreparedRequest {
+    /// A request with the path built from decoded `segments`.
+    pub(crate) fn new(
+        operation: Operation,
+        method: &'static str,
+        host: String,
+        segments: &[&str],
+    ) -> Self {
+        PreparedRequest {
+            operation,
+            method,
+            host,
+            path_segments: segments.iter().map(|s| (*s).to_owned()).collect(),
+            path: encode_path(segments),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: Vec::new(),
+            idempotent: operation.idempotent(),
+        }
+    }
+
+    /// Adds a header.
+    pub(crate) fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// The value of the first header named `name` (case-insensitive).
+    pub fn header_value(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    /// The query string as sent: `k=v` pairs percent-encoded like path
+    /// segments, joined by `&`, in the order given; empty when there is none.
+    pub fn query_string(&self) -> String {
+        let mut out = String::new();
+        for (i, (k, v)) in self.query.iter().enumerate() {
+            if i > 0 {
+                out.push('&');
+            }
+            out.push_str(&encode_segment(k));
+            out.push('=');
+            out.push_str(&encode_segment(v));
+        }
+        out
+    }
+
+    /// The full `https://` URL to fetch.
+    pub fn url(&self) -> String {
+        let q = self.query_string();
+        if q.is_empty() {
+            format!("https://{}{}", self.host, self.path)
+        } else {
+            format!("https://{}{}?{}", self.host, self.path, q)
+        }
+    }
+}
+
+impl fmt::Debug for PreparedRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PreparedRequest")
+            .field("operation", &self.operation)
+            .field("method", &self.method)
+            .field("host", &self.host)
+            .field("path", &self.path)
+            .field("query", &self.query)
+            .field("headers", &self.headers)
+            .field("body", &format_args!("<{} bytes>", self.body.len()))
+            .field("idempotent", &self.idempotent)
+            .finish()
+    }
+}
+
+/// Percent-encodes one path segment (or query component): every byte of the
+/// UTF-8 text except `A-Z a-z 0-9 - _ . ~` becomes `%XX` with upper-case hex.
+/// This is the same rule the signers use on decoded segments, so what is sent
+/// is what is signed.
+pub fn encode_segment(s: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 15)]));
+        }
+    }
+    out
+}
+
+/// `/` followed by the encoded segments joined by `/`; `/` alone when empty.
+pub fn encode_path(segments: &[&str]) -> String {
+    let mut out = String::new();
+    for s in segments {
+        out.push('/');
+        out.push_str(&encode_segment(s));
+    }
+    if out.is_empty() {
+        out.push('/');
+    }
+    out
+}

@@ -1,0 +1,3 @@
+//! Tencent Cloud operations: the business-licence verification actions of OCR.
+
+pub mod ocr;
