@@ -2,7 +2,7 @@
 # `make test`; both install what is missing first (scripts/setup.sh).
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
-WASM := --target wasm32-unknown-unknown
+WASM := --target wasm32-unknown-unknown --features clients
 CHROMEDRIVER ?= /usr/bin/chromedriver
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 

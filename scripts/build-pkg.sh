@@ -1,21 +1,30 @@
 #!/usr/bin/env bash
-# Assembles the npm package in pkg/: the wasm built once, bound for the web
-# (browsers and workers) and for Node, optimised, with the template files.
+# Assembles the npm package in pkg/ from two wasm builds: the browser one
+# (image intake and the proxy client, no signing clients: a page must never
+# hold cloud credentials) and the full one with the signing clients, bound
+# for Node and for edge workers. Each is optimised with wasm-opt -Oz.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-wasm_in=${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/ocr_edge.wasm
+out=${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/ocr_edge.wasm
 bin=node_modules/.bin
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
 
 cargo build --release --lib --target wasm32-unknown-unknown --quiet
+cp "$out" "$scratch/browser.wasm"
+cargo build --release --lib --target wasm32-unknown-unknown --features clients --quiet
+cp "$out" "$scratch/full.wasm"
+
 rm -rf pkg && mkdir -p pkg
-wasm-bindgen --target web --out-dir pkg/web "$wasm_in"
-wasm-bindgen --target nodejs --out-dir pkg/node "$wasm_in"
+wasm-bindgen --target web --out-name ocr_edge --out-dir pkg/web "$scratch/browser.wasm"
+wasm-bindgen --target web --out-name ocr_edge --out-dir pkg/edge "$scratch/full.wasm"
+wasm-bindgen --target nodejs --out-name ocr_edge --out-dir pkg/node "$scratch/full.wasm"
 
 # Rust's wasm32 target enables these features; wasm-opt must keep them.
 features="--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
   --enable-mutable-globals --enable-reference-types --enable-multivalue"
-for dir in web node; do
+for dir in web edge node; do
   # shellcheck disable=SC2086
   "$bin/wasm-opt" -Oz $features --strip-debug --strip-producers \
     -o "pkg/$dir/ocr_edge_bg.wasm" "pkg/$dir/ocr_edge_bg.wasm"
@@ -24,10 +33,9 @@ done
 cp -r pkg-template/. pkg/
 # The nodejs glue is CommonJS; name it so inside a "type": "module" package.
 mv pkg/node/ocr_edge.js pkg/node/ocr_edge.cjs
-sed -i 's/ocr_edge\.js/ocr_edge.cjs/' pkg/node/ocr_edge.d.ts 2>/dev/null || true
 cp pkg/node/ocr_edge.d.ts pkg/index.d.ts
 node scripts/node-esm-entry.cjs pkg/node/ocr_edge.cjs > pkg/node/index.mjs
-rm -f pkg/web/.gitignore pkg/node/.gitignore pkg/web/package.json pkg/node/package.json
+rm -f pkg/*/.gitignore pkg/*/package.json pkg/node/ocr_edge.d.ts pkg/edge/ocr_edge.d.ts
 
 node scripts/size-report.cjs
 

@@ -19,10 +19,13 @@
 pub mod api;
 pub mod error;
 pub mod image;
+pub mod retry;
 pub mod sign;
 
 #[cfg(target_arch = "wasm32")]
 #[doc(hidden)]
 pub mod js;
+#[cfg(all(target_arch = "wasm32", feature = "clients"))]
+pub mod transport;
 
 pub use error::{Error, ErrorKind, Result};

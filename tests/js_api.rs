@@ -36,16 +36,21 @@ fn errors_are_real_js_errors_with_fields() {
     assert_eq!(field(&err, "code"), "image.unknown_format");
     let err = probe_image(JsValue::from_str("not bytes")).unwrap_err();
     assert_eq!(field(&err, "code"), "argument.type");
-    let err = check_image(Uint8Array::from(&PNG_64X32[..]).into(), "aws.textract".into());
+    let err = check_image(
+        Uint8Array::from(&PNG_64X32[..]).into(),
+        "aws.textract".into(),
+        JsValue::UNDEFINED,
+    );
     assert_eq!(field(&err.unwrap_err(), "code"), "target.unknown");
 }
 
 #[wasm_bindgen_test]
 fn check_image_takes_bytes_or_a_probe_result() {
     let bytes: JsValue = Uint8Array::from(&PNG_64X32[..]).into();
-    let from_bytes = check_image(bytes.clone(), "huawei.quotaInvoice".into()).unwrap();
+    let from_bytes =
+        check_image(bytes.clone(), "huawei.quotaInvoice".into(), JsValue::UNDEFINED).unwrap();
     let info = probe_image(bytes).unwrap();
-    let from_info = check_image(info, "huawei.quotaInvoice".into()).unwrap();
+    let from_info = check_image(info, "huawei.quotaInvoice".into(), JsValue::UNDEFINED).unwrap();
     assert_eq!(field(&from_bytes, "ok"), field(&from_info, "ok"));
     let v: Array = field(&from_bytes, "violations").into();
     assert_eq!(v.length(), Array::from(&field(&from_info, "violations")).length());
@@ -69,4 +74,18 @@ fn body_matches_the_core_builder_across_chunk_boundaries() {
         let want = ocr_edge::image::body::json_with_base64(&[], "image", &img);
         assert_eq!(js.to_vec(), want, "length {n}");
     }
+}
+
+#[wasm_bindgen_test]
+fn check_image_options_change_the_budget() {
+    let bytes: JsValue = Uint8Array::from(&PNG_64X32[..]).into();
+    let opts = js_sys::Object::new();
+    Reflect::set(&opts, &"maxBase64Bytes".into(), &40.into()).unwrap();
+    let c = check_image(bytes.clone(), "tencent.bizLicense".into(), opts.into()).unwrap();
+    let v: Array = field(&c, "violations").into();
+    assert_eq!(field(&v.get(0), "code"), "image.over_budget");
+    let bad = js_sys::Object::new();
+    Reflect::set(&bad, &"megabytes".into(), &"metric".into()).unwrap();
+    let err = check_image(bytes, "tencent.bizLicense".into(), bad.into()).unwrap_err();
+    assert_eq!(field(&err, "code"), "argument.type");
 }

@@ -1,8 +1,8 @@
 // Edge-worker entry: workerd and wrangler import .wasm as a compiled module,
 // so the instance is created synchronously at start-up, with no fetch.
-import module from "../web/ocr_edge_bg.wasm";
-import { initSync } from "../web/ocr_edge.js";
+import module from "../edge/ocr_edge_bg.wasm";
+import { initSync } from "../edge/ocr_edge.js";
 
 initSync({ module });
 
-export * from "../web/ocr_edge.js";
+export * from "../edge/ocr_edge.js";

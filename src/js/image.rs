@@ -7,7 +7,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::error::{Error, Result};
 use crate::image::body::{base64_len, encode_base64_into, json_prefix, JSON_SUFFIX};
-use crate::image::{self, Check, Format, ImageInfo, Partial, Target, Violation};
+use crate::image::{self, Check, Format, ImageInfo, Limits, Partial, Target, Violation};
 use crate::js::convert::{append_range, as_bytes_view, get, set, wrong_type};
 
 /// Bytes copied from a JS array before the first probe: most headers fit.
@@ -155,6 +155,24 @@ pub fn target_from_js(v: &JsValue) -> Result<Target> {
     })
 }
 
+/// The target's documented limits, widened as the caller's options say.
+pub fn limits_from_js(target: &JsValue, options: &JsValue) -> Result<Limits> {
+    let mut limits = target_from_js(target)?.limits();
+    match get(options, "megabytes").as_string().as_deref() {
+        None | Some("decimal") => {}
+        Some("binary") => limits = limits.binary_megabytes(),
+        Some(_) => return Err(wrong_type("megabytes", "'decimal' or 'binary'")),
+    }
+    let max = get(options, "maxBase64Bytes");
+    if !max.is_undefined() {
+        let n = max.as_f64().filter(|n| n.fract() == 0.0 && *n >= 0.0 && *n <= 9.0e15);
+        limits = limits.with_max_base64(
+            n.ok_or_else(|| wrong_type("maxBase64Bytes", "a whole number of bytes"))? as u64,
+        );
+    }
+    Ok(limits)
+}
+
 fn view_arg(v: &JsValue, what: &str) -> Result<Uint8Array> {
     as_bytes_view(v).ok_or_else(|| wrong_type(what, "a Uint8Array or ArrayBuffer"))
 }
@@ -181,12 +199,14 @@ pub async fn probe_blob(
 
 /// Checks an image (its bytes, or a probe result) against a target's
 /// limits, reporting every violation.
-#[wasm_bindgen(js_name = checkImage, unchecked_return_type = "CheckResult")]
+/// (Declared by hand in the TypeScript section: `options` is optional.)
+#[wasm_bindgen(js_name = checkImage, skip_typescript)]
 pub fn check_image(
     #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer | ImageInfo")] input: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Target")] target: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "CheckOptions | undefined")] options: JsValue,
 ) -> std::result::Result<JsValue, JsValue> {
-    let target = target_from_js(&target)?;
+    let limits = limits_from_js(&target, &options)?;
     let info = match as_bytes_view(&input) {
         Some(view) => probe_view(&view)?,
         None if input.is_object() => info_from_js(&input)?,
@@ -194,7 +214,7 @@ pub fn check_image(
             return Err(wrong_type("input", "a Uint8Array, an ArrayBuffer or an ImageInfo").into())
         }
     };
-    Ok(check_to_js(&image::check(&info, target)))
+    Ok(check_to_js(&image::check_with(&info, &limits)))
 }
 
 /// Writes `prefix`, the base64 of `image` and `suffix` into one JS buffer of
@@ -234,7 +254,8 @@ pub fn build_quota_invoice_body(
 
 /// Builds a VerifyBasicBizLicense / VerifyBizLicense body: the given fields
 /// (e.g. `{ RegNum, Name }`) then `ImageBase64` from the bytes.
-#[wasm_bindgen(js_name = buildBizLicenseBody)]
+/// (Declared by hand in the TypeScript section: `fields` is optional.)
+#[wasm_bindgen(js_name = buildBizLicenseBody, skip_typescript)]
 pub fn build_biz_license_body(
     #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] bytes: JsValue,
     fields: Option<Object>,

@@ -1,7 +1,13 @@
 //! The wasm-bindgen exports: conversions between JS values and the core, no
 //! logic of their own. Public only so wasm-bindgen tests can reach it.
 
+#[cfg(feature = "clients")]
+pub mod client;
 pub mod convert;
 pub mod error;
+#[cfg(feature = "clients")]
+pub mod huawei;
 pub mod image;
+#[cfg(feature = "clients")]
+pub mod tencent;
 mod types;

@@ -35,12 +35,35 @@ export interface Violation {
   actual: string;
 }
 
+/** How `checkImage` reads the documented budgets. */
+export interface CheckOptions {
+  /** The base64 budget in bytes, replacing the documented one. */
+  maxBase64Bytes?: number;
+  /** "MB" in the documents as 10^6 bytes (the default, stricter) or 2^20. */
+  megabytes?: "decimal" | "binary";
+}
+
 /** The result of `checkImage`: every violation, not only the first. */
 export interface CheckResult {
   ok: boolean;
   info: ImageInfo;
   violations: Violation[];
 }
+
+/**
+ * Checks an image (its bytes, or a probe result) against a target's
+ * documented limits, reporting every violation at once.
+ */
+export function checkImage(input: Uint8Array | ArrayBuffer | ImageInfo, target: Target, options?: CheckOptions): CheckResult;
+
+/**
+ * Builds a VerifyBasicBizLicense / VerifyBizLicense body: the given fields in
+ * order (e.g. `{ RegNum, Name }`), then `ImageBase64` from the bytes.
+ */
+export function buildBizLicenseBody(bytes: Uint8Array | ArrayBuffer, fields?: Record<string, JsonValue>): Uint8Array;
+
+/** Any JSON value. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
 /** The broad kind of an `OcrEdgeError`. */
 export type ErrorKind =

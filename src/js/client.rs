@@ -1,0 +1,474 @@
+//! The shared machinery of the JS clients: options, endpoints, signing,
+//! sending and converting results. The operations live in `huawei.rs` and
+//! `tencent.rs`.
+
+use js_sys::{Function, Uint8Array};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::api::{ImageInput, PreparedRequest};
+use crate::error::{Error, ErrorKind, Result};
+use crate::js::convert::{as_bytes_view, get, wrong_type};
+use crate::retry::{Outcome, Policy, Safety};
+use crate::transport::{self, Options, Request, Response};
+
+/// Default overall deadline of one call, retries included.
+const DEFAULT_TIMEOUT_MS: f64 = 30_000.0;
+/// The longest deadline accepted: a day is surely a unit mistake.
+const MAX_TIMEOUT_MS: f64 = 86_400_000.0;
+
+/// Where a service is reached when the caller overrides the default host:
+/// a scheme, an authority and an optional path prefix.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Endpoint {
+    /// `http` or `https`.
+    pub scheme: String,
+    /// Host and optional port, as signed.
+    pub authority: String,
+    /// A path prefix without trailing `/`, often empty.
+    pub base_path: String,
+}
+
+impl Endpoint {
+    /// Parses `https://host[:port][/prefix]`.
+    pub fn parse(url: &str) -> Result<Endpoint> {
+        let bad = || {
+            Error::invalid_argument(
+                "endpoint.invalid",
+                "an endpoint must be an http(s) URL such as https://host:port",
+            )
+        };
+        let (scheme, rest) = url.trim().split_once("://").ok_or_else(bad)?;
+        let scheme = scheme.to_ascii_lowercase();
+        if scheme != "http" && scheme != "https" {
+            return Err(bad());
+        }
+        let (authority, path) = match rest.find(['/', '?', '#']) {
+            Some(i) => rest.split_at(i),
+            None => (rest, ""),
+        };
+        let ok_char = |c: char| c.is_ascii_alphanumeric() || "-._:[]".contains(c);
+        if authority.is_empty() || !authority.chars().all(ok_char) || path.contains(['?', '#']) {
+            return Err(bad());
+        }
+        Ok(Endpoint {
+            scheme,
+            authority: authority.to_ascii_lowercase(),
+            base_path: path.trim_end_matches('/').to_owned(),
+        })
+    }
+
+    /// The default endpoint for a host: https on the standard port.
+    pub fn https(host: &str) -> Endpoint {
+        Endpoint { scheme: "https".into(), authority: host.into(), base_path: String::new() }
+    }
+}
+
+/// How calls are timed and retried, and where the time comes from.
+#[derive(Clone)]
+pub struct CallSettings {
+    /// Overall deadline per call.
+    pub timeout_ms: f64,
+    /// Retries after the first attempt, at most.
+    pub max_retries: u32,
+    /// A JS function returning milliseconds since the epoch, if given.
+    pub clock: Option<Function>,
+}
+
+impl CallSettings {
+    /// Reads `timeoutMs`, `maxRetries` and `clock` from the options.
+    pub fn from_js(options: &JsValue) -> Result<CallSettings> {
+        let timeout = get(options, "timeoutMs");
+        let timeout_ms = if timeout.is_undefined() {
+            DEFAULT_TIMEOUT_MS
+        } else {
+            timeout
+                .as_f64()
+                .filter(|n| *n > 0.0 && *n <= MAX_TIMEOUT_MS)
+                .ok_or_else(|| wrong_type("timeoutMs", "a number of milliseconds above 0"))?
+        };
+        let retries = get(options, "maxRetries");
+        let max_retries = if retries.is_undefined() {
+            Policy::default().max_retries
+        } else {
+            retries
+                .as_f64()
+                .filter(|n| n.fract() == 0.0 && (0.0..=10.0).contains(n))
+                .ok_or_else(|| wrong_type("maxRetries", "a whole number from 0 to 10"))?
+                as u32
+        };
+        let clock = get(options, "clock");
+        let clock = if clock.is_undefined() {
+            None
+        } else {
+            Some(clock.dyn_into::<Function>().map_err(|_| wrong_type("clock", "a function"))?)
+        };
+        Ok(CallSettings { timeout_ms, max_retries, clock })
+    }
+
+    /// The time to sign with, in unix seconds.
+    pub fn now_secs(&self) -> Result<u64> {
+        let ms = match &self.clock {
+            None => js_sys::Date::now(),
+            Some(f) => f
+                .call0(&JsValue::NULL)
+                .ok()
+                .and_then(|v| v.as_f64())
+                .ok_or_else(|| wrong_type("clock()", "a number of milliseconds"))?,
+        };
+        if !(0.0..=2.5e14).contains(&ms) {
+            return Err(wrong_type("clock()", "milliseconds since 1970"));
+        }
+        Ok((ms / 1000.0) as u64)
+    }
+}
+
+/// Reads an optional string option, refusing other types.
+pub fn opt_string(o: &JsValue, key: &str) -> Result<Option<String>> {
+    let v = get(o, key);
+    if v.is_undefined() || v.is_null() {
+        return Ok(None);
+    }
+    v.as_string().map(Some).ok_or_else(|| wrong_type(key, "a string"))
+}
+
+/// Reads a required string option.
+pub fn req_string(o: &JsValue, key: &str) -> Result<String> {
+    opt_string(o, key)?
+        .ok_or_else(|| Error::invalid_argument("argument.missing", format!("{key} is required")))
+}
+
+/// Deserialises a JS object (minus `skip` keys) into a parameter struct.
+pub fn params_from_js<T: DeserializeOwned>(v: &JsValue, what: &str, skip: &[&str]) -> Result<T> {
+    let text = if v.is_undefined() || v.is_null() {
+        "{}".to_owned()
+    } else {
+        if !v.is_object() {
+            return Err(wrong_type(what, "an object"));
+        }
+        let replacer = js_sys::Array::new();
+        for k in js_sys::Object::keys(v.unchecked_ref::<js_sys::Object>()) {
+            if !skip.iter().any(|s| k.as_string().as_deref() == Some(*s)) {
+                replacer.push(&k);
+            }
+        }
+        js_sys::JSON::stringify_with_replacer(v, &replacer)
+            .ok()
+            .and_then(|s| s.as_string())
+            .ok_or_else(|| wrong_type(what, "a plain object"))?
+    };
+    serde_json::from_str(&text).map_err(|e| {
+        Error::invalid_argument("argument.invalid", format!("{what}: {}", short(&e.to_string())))
+    })
+}
+
+fn short(s: &str) -> String {
+    s.chars().take(160).collect()
+}
+
+/// An image the caller gave: bytes copied into wasm, or base64 text.
+pub enum OwnedImage {
+    /// File bytes.
+    Bytes(Vec<u8>),
+    /// Base64 text (or a data URL).
+    Base64(String),
+}
+
+impl OwnedImage {
+    /// Borrows it as the builders' input.
+    pub fn as_input(&self) -> ImageInput<'_> {
+        match self {
+            OwnedImage::Bytes(b) => ImageInput::Bytes(b),
+            OwnedImage::Base64(s) => ImageInput::Base64(s),
+        }
+    }
+}
+
+/// Reads an `image` option: `Uint8Array`/`ArrayBuffer`, `Blob`/`File`, or a
+/// base64 string. A Blob's header is probed before the whole is read, so a
+/// photo that cannot be accepted is refused without reading it.
+pub async fn image_from_js(
+    v: &JsValue,
+    key: &str,
+    limits: &crate::image::Limits,
+) -> Result<Option<OwnedImage>> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(None);
+    }
+    if let Some(s) = v.as_string() {
+        return Ok(Some(OwnedImage::Base64(s)));
+    }
+    if let Some(view) = as_bytes_view(v) {
+        return Ok(Some(OwnedImage::Bytes(view.to_vec())));
+    }
+    if let Some(blob) = v.dyn_ref::<web_sys::Blob>() {
+        let info = crate::js::image::probe_blob_inner(blob).await?;
+        crate::api::input::ensure_ok(crate::image::check_with(&info, limits))?;
+        let ab = wasm_bindgen_futures::JsFuture::from(blob.array_buffer())
+            .await
+            .map_err(|_| Error::invalid_argument("blob.read", "the Blob could not be read"))?;
+        return Ok(Some(OwnedImage::Bytes(Uint8Array::new(&ab).to_vec())));
+    }
+    Err(wrong_type(key, "a Uint8Array, an ArrayBuffer, a Blob or a base64 string"))
+}
+
+/// The retry outcome of an answer, from the error its parser makes of it.
+pub fn outcome_of<T>(parsed: &Result<T>) -> Outcome {
+    match parsed {
+        Err(e) if e.retryable() && e.kind() == ErrorKind::Throttled => Outcome::Throttled,
+        Err(e) if e.retryable() => Outcome::ServerError,
+        _ => Outcome::Final,
+    }
+}
+
+/// Sends a signed request and parses the final answer with `parse`.
+pub async fn call<T>(
+    req: Request,
+    settings: &CallSettings,
+    idempotent: bool,
+    parse: impl Fn(&Response) -> Result<T>,
+) -> Result<T> {
+    let opts = Options {
+        timeout_ms: settings.timeout_ms,
+        policy: Policy { max_retries: settings.max_retries, ..Policy::default() },
+        safety: if idempotent { Safety::Idempotent } else { Safety::NotIdempotent },
+    };
+    let resp = transport::send(&req, &opts, |r| outcome_of(&parse(r))).await?;
+    parse(&resp)
+}
+
+/// The URL and path a prepared request goes to at `endpoint`.
+pub fn target(prepared: &PreparedRequest, endpoint: &Endpoint) -> (String, String) {
+    let path = format!("{}{}", endpoint.base_path, prepared.path);
+    let q = prepared.query_string();
+    let url = if q.is_empty() {
+        format!("{}://{}{}", endpoint.scheme, endpoint.authority, path)
+    } else {
+        format!("{}://{}{}?{}", endpoint.scheme, endpoint.authority, path, q)
+    };
+    (url, path)
+}
+
+/// Converts a result struct to a plain JS object through JSON.
+pub fn to_js<T: Serialize>(value: &T) -> std::result::Result<JsValue, JsValue> {
+    let text = serde_json::to_string(value)
+        .map_err(|_| Error::new(ErrorKind::Protocol, "result.encode", "result not encodable"))?;
+    Ok(js_sys::JSON::parse(&text)?)
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_CLIENTS: &str = r#"
+/** The CSMS listing methods take their parameters optionally. */
+export interface HuaweiClient {
+  /** Lists (or counts) CSMS secrets by tags and name; one page. */
+  listSecretResourceInstances(params?: ListSecretResourceInstancesParams): Promise<SecretResourceInstances>;
+  /** Lists every CSMS secret matching the filter, following pages to the end. */
+  listAllSecretResourceInstances(params?: ListSecretResourceInstancesParams): Promise<SecretResource[]>;
+}
+
+/** An image as a page has it: bytes, a Blob or File, or base64 text. */
+export type ImageSource = Uint8Array | ArrayBuffer | Blob;
+
+/** Options common to both clients. */
+export interface CallOptions {
+  /** Overall deadline of one call, retries and waits included (default 30000). */
+  timeoutMs?: number;
+  /** Retries after the first attempt, on safe operations only (default 2, at most 10). */
+  maxRetries?: number;
+  /** Milliseconds since 1970 to sign with (default `Date.now`). */
+  clock?: () => number;
+}
+
+export interface HuaweiClientOptions extends CallOptions {
+  /** e.g. "cn-north-4" (the default). */
+  region?: string;
+  /** One base URL for all services, or one per service; default from the region. */
+  endpoint?: string | { ocr?: string; kms?: string; apig?: string };
+  projectId: string;
+  credentials: { token: string } | { accessKey: string; secretKey: string; securityToken?: string };
+}
+
+export interface QuotaInvoiceParams {
+  /** The invoice photo; exclusive with `url`. A string is base64 (or a data URL). */
+  image?: ImageSource | string;
+  /** A public http(s) URL of the photo; exclusive with `image`. */
+  url?: string;
+  enterpriseProjectId?: string;
+}
+
+export interface QuotaInvoiceResult {
+  number: string | null;
+  code: string | null;
+  location: string | null;
+  amount: string | null;
+  /** `amount` in integer cents (fen), or null when it cannot be read with certainty. */
+  amountCents: number | null;
+  confidence: { number: number | null; code: number | null; location: number | null; amount: number | null };
+  requestId: string | null;
+  raw: JsonValue;
+}
+
+export interface ListSecretResourceInstancesParams {
+  action?: "filter" | "count";
+  /** 1–1000; default 10. */
+  limit?: number;
+  offset?: number;
+  /** Keys are ANDed; the values of one key are ORed. */
+  tags?: { key: string; values: string[] }[];
+  /** Fuzzy match on the secret name: `{ key: "resource_name", value }`. */
+  matches?: { key: string; value: string }[];
+  sequence?: string;
+}
+
+export interface SecretDetail {
+  id: string | null;
+  name: string | null;
+  state: string | null;
+  kmsKeyId: string | null;
+  description: string | null;
+  createTime: number | null;
+  updateTime: number | null;
+  scheduledDeleteTime: number | null;
+}
+
+export interface SecretResource {
+  resourceId: string | null;
+  resourceName: string | null;
+  resourceDetail: SecretDetail | null;
+  tags: { key: string; value: string }[];
+}
+
+export interface SecretResourceInstances {
+  resources: SecretResource[];
+  totalCount: number | null;
+  requestId: string | null;
+  raw: JsonValue;
+}
+
+export interface DeleteSecretTagParams {
+  secretId: string;
+  key: string;
+}
+
+export interface CreateAppParams {
+  name: string;
+  remark?: string;
+  appKey?: string;
+  appSecret?: string;
+}
+
+export interface AppResult {
+  id: string | null;
+  name: string | null;
+  status: number | null;
+  appKey: string | null;
+  appSecret: string | null;
+  creator: string | null;
+  registerTime: string | null;
+  remark: string | null;
+  updateTime: string | null;
+  appType: string | null;
+  requestId: string | null;
+  raw: JsonValue;
+}
+
+export interface TencentClientOptions extends CallOptions {
+  /** "ap-guangzhou" (the default and only documented region). */
+  region?: string;
+  /** A base URL replacing the default host (the emulator, a proxy). */
+  endpoint?: string;
+  /** X-TC-Language, e.g. "zh-CN" or "en-US". */
+  language?: string;
+  credentials: { secretId: string; secretKey: string; token?: string };
+}
+
+export interface VerifyBizLicenseParams {
+  /** The licence photo as bytes or a Blob. */
+  image?: ImageSource;
+  /** The licence photo as base64 text. */
+  imageBase64?: string;
+  imageUrl?: string;
+  /** With an image: also verify these fields. */
+  imageConfig?: { name?: boolean; address?: boolean };
+  /** Without an image: the credit code (checked locally first) or registration number. */
+  regNum?: string;
+  name?: string;
+  address?: string;
+  /** Send regNum without the local check-character test. */
+  skipRegNumCheck?: boolean;
+}
+
+export interface VerifyBasicBizLicenseParams extends VerifyBizLicenseParams {
+  /** Also return the registered capital. */
+  regCapital?: boolean | 1;
+}
+
+export interface BizLicenseVerifyResult {
+  regNum: string | null;
+  name: string | null;
+  address: string | null;
+}
+
+export interface BasicBizLicenseResult {
+  errorCode: number | null;
+  creditCode: string | null;
+  opfrom: string | null;
+  opto: string | null;
+  frname: string | null;
+  entstatus: string | null;
+  zsopscope: string | null;
+  reason: string | null;
+  oriregno: string | null;
+  verifyRegno: string | null;
+  regno: string | null;
+  verifyEntname: string | null;
+  entname: string | null;
+  verifyDom: string | null;
+  dom: string | null;
+  regNumResult: BizLicenseVerifyResult | null;
+  regCapital: string | null;
+  requestId: string | null;
+  raw: JsonValue;
+}
+
+export interface BizLicenseResult {
+  errorCode: number | null;
+  creditCode: string | null;
+  orgCode: string | null;
+  openFrom: string | null;
+  openTo: string | null;
+  frName: string | null;
+  enterpriseStatus: string | null;
+  operateScopeAndForm: string | null;
+  regCap: string | null;
+  regCapCur: string | null;
+  regOrg: string | null;
+  esDate: string | null;
+  enterpriseType: string | null;
+  cancelDate: string | null;
+  revokeDate: string | null;
+  abuItem: string | null;
+  cbuItem: string | null;
+  apprDate: string | null;
+  province: string | null;
+  city: string | null;
+  county: string | null;
+  areaCode: string | null;
+  industryPhyCode: string | null;
+  industryPhyName: string | null;
+  industryCode: string | null;
+  industryName: string | null;
+  operateScope: string | null;
+  verifyRegNo: string | null;
+  regNo: string | null;
+  verifyEnterpriseName: string | null;
+  enterpriseName: string | null;
+  verifyAddress: string | null;
+  address: string | null;
+  regNumResult: BizLicenseVerifyResult | null;
+  requestId: string | null;
+  raw: JsonValue;
+}
+"#;

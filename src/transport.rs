@@ -1,0 +1,176 @@
+//! The only I/O in the crate: the global `fetch` (browsers, Node 18+,
+//! workers), an overall deadline through `AbortController`, and retries as
+//! [`crate::retry`] decides.
+
+use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::js::convert::set;
+use crate::retry::{next_delay, parse_retry_after, Outcome, Policy, Safety};
+
+/// A request ready to send: signed, with its body already in a JS buffer.
+pub struct Request {
+    /// HTTP method.
+    pub method: &'static str,
+    /// Full URL, as signed.
+    pub url: String,
+    /// Headers, as signed.
+    pub headers: Vec<(String, String)>,
+    /// Body bytes, if any.
+    pub body: Option<Uint8Array>,
+}
+
+/// An answer: status, the headers the parsers need, and the whole body.
+pub struct Response {
+    /// HTTP status.
+    pub status: u16,
+    /// Response headers, names lower-cased.
+    pub headers: Vec<(String, String)>,
+    /// The body bytes.
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    /// The first header of that (lower-case) name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+}
+
+/// How one call is sent.
+#[derive(Clone, Copy)]
+pub struct Options {
+    /// The overall deadline, retries and waits included.
+    pub timeout_ms: f64,
+    /// How often and how long to back off.
+    pub policy: Policy,
+    /// Whether the operation may be sent twice.
+    pub safety: Safety,
+}
+
+fn global_fn(name: &str) -> Result<Function> {
+    Reflect::get(&js_sys::global(), &name.into())
+        .ok()
+        .and_then(|f| f.dyn_into::<Function>().ok())
+        .ok_or_else(|| {
+            Error::new(ErrorKind::Network, "runtime.unsupported", format!("no global {name}()"))
+        })
+}
+
+fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// Waits `ms` milliseconds with the global `setTimeout`.
+pub async fn sleep(ms: f64) -> Result<()> {
+    let set_timeout = global_fn("setTimeout")?;
+    let promise = Promise::new(&mut |resolve, _| {
+        let _ = set_timeout.call2(&JsValue::NULL, &resolve, &ms.into());
+    });
+    let _ = JsFuture::from(promise).await;
+    Ok(())
+}
+
+fn timeout_error(timeout_ms: f64) -> Error {
+    Error::new(ErrorKind::Timeout, "timeout", format!("no answer within {timeout_ms} ms"))
+        .with_retryable(true)
+}
+
+/// One attempt, aborted when `remaining_ms` runs out.
+async fn attempt(req: &Request, remaining_ms: f64) -> std::result::Result<Response, JsValue> {
+    let fetch = global_fn("fetch")?;
+    let controller = web_sys::AbortController::new()?;
+    let abort = Closure::once_into_js({
+        let c = controller.clone();
+        move || c.abort()
+    });
+    let timer = global_fn("setTimeout")?.call2(&JsValue::NULL, &abort, &remaining_ms.into())?;
+    let init = Object::new();
+    set(&init, "method", &req.method.into());
+    let headers = Array::new();
+    for (k, v) in &req.headers {
+        headers.push(&Array::of2(&k.into(), &v.into()));
+    }
+    set(&init, "headers", &headers);
+    if let Some(b) = &req.body {
+        set(&init, "body", b);
+    }
+    set(&init, "signal", &controller.signal());
+    let result = async {
+        let resp: web_sys::Response = JsFuture::from(
+            fetch
+                .call2(&JsValue::NULL, &JsValue::from_str(&req.url), &init)?
+                .unchecked_into::<Promise>(),
+        )
+        .await?
+        .unchecked_into();
+        let body = JsFuture::from(resp.array_buffer()?).await?;
+        let mut headers = Vec::new();
+        let iter = js_sys::try_iter(&resp.headers())?.ok_or_else(|| JsValue::from("headers"))?;
+        for pair in iter {
+            let pair: Array = pair?.unchecked_into();
+            headers.push((
+                pair.get(0).as_string().unwrap_or_default().to_ascii_lowercase(),
+                pair.get(1).as_string().unwrap_or_default(),
+            ));
+        }
+        Ok(Response { status: resp.status(), headers, body: Uint8Array::new(&body).to_vec() })
+    }
+    .await;
+    if let Ok(clear) = global_fn("clearTimeout") {
+        let _ = clear.call1(&JsValue::NULL, &timer);
+    }
+    result
+}
+
+/// Sends `req`, retrying while `classify` says the answer is transient and
+/// the options say a retry is safe; returns the last answer, or the error
+/// that ended the call.
+pub async fn send(
+    req: &Request,
+    opts: &Options,
+    classify: impl Fn(&Response) -> Outcome,
+) -> Result<Response> {
+    let deadline = now_ms() + opts.timeout_ms;
+    let mut n = 0u32;
+    loop {
+        let remaining = deadline - now_ms();
+        if remaining <= 0.0 {
+            return Err(timeout_error(opts.timeout_ms));
+        }
+        let (outcome, retry_after, result) = match attempt(req, remaining).await {
+            Ok(resp) => {
+                let ra =
+                    resp.header("retry-after").and_then(|v| parse_retry_after(v, now_ms() as u64));
+                (classify(&resp), ra, Ok(resp))
+            }
+            Err(_) if now_ms() >= deadline => return Err(timeout_error(opts.timeout_ms)),
+            Err(e) => {
+                let detail = Reflect::get(&e, &"message".into())
+                    .ok()
+                    .and_then(|m| m.as_string())
+                    .unwrap_or_else(|| "the connection failed".into());
+                let err = Error::new(
+                    ErrorKind::Network,
+                    "network.failed",
+                    format!(
+                        "the request got no answer: {}",
+                        detail.chars().take(200).collect::<String>()
+                    ),
+                )
+                .with_retryable(opts.safety == Safety::Idempotent);
+                (Outcome::Network, None, Err(err))
+            }
+        };
+        let remaining = (deadline - now_ms()).max(0.0) as u64;
+        let jitter = js_sys::Math::random();
+        match next_delay(&opts.policy, opts.safety, n, outcome, retry_after, remaining, jitter) {
+            Some(wait) => sleep(wait as f64).await?,
+            None => return result,
+        }
+        n += 1;
+    }
+}
