@@ -255,7 +255,7 @@ pub fn target(prepared: &PreparedRequest, endpoint: &Endpoint) -> (String, Strin
 pub fn to_js<T: Serialize>(value: &T) -> std::result::Result<JsValue, JsValue> {
     let text = serde_json::to_string(value)
         .map_err(|_| Error::new(ErrorKind::Protocol, "result.encode", "result not encodable"))?;
-    Ok(js_sys::JSON::parse(&text)?)
+    js_sys::JSON::parse(&text)
 }
 
 #[wasm_bindgen(typescript_custom_section)]
