@@ -26,11 +26,13 @@ lint:
 test-native:
 	cargo test --workspace
 
+# The wasm tests call the emulator (started and stopped around them).
 test-wasm-node:
-	cargo test $(WASM) --tests
+	bash scripts/with-emulator.sh cargo test $(WASM) --tests
 
 test-wasm-chromium:
-	WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=$(CHROMEDRIVER) cargo test $(WASM) --tests
+	WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=$(CHROMEDRIVER) \
+	  bash scripts/with-emulator.sh cargo test $(WASM) --tests
 
 test-pkg: pkg
 	node --test tests/pkg/

@@ -295,11 +295,12 @@ async fn run(
         }
     };
 
-    // Faults: the header wins over the config; the emulator's own routes never fault.
+    // Faults: the header wins over faults armed at run time, then the config; the emulator's own routes never fault.
     let mut fired: Option<(String, Fault)> = None;
     if family != Family::Emulator {
         let spec = find(&headers, "x-emulator-fault")
             .map(str::to_owned)
+            .or_else(|| state.armed(op.name()))
             .or_else(|| state.config.faults.get(op.name()).cloned());
         if let Some(spec) = spec {
             match faults::parse(&spec) {

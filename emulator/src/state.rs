@@ -111,6 +111,7 @@ pub struct State {
     secrets: Mutex<Vec<Secret>>,
     apps: Mutex<Vec<App>>,
     faults: Mutex<Counters>,
+    armed: Mutex<BTreeMap<&'static str, String>>,
     stats: Mutex<BTreeMap<&'static str, RouteStats>>,
 }
 
@@ -146,6 +147,7 @@ impl State {
             seed,
             apps: Mutex::new(Vec::new()),
             faults: Mutex::new(Counters::default()),
+            armed: Mutex::new(BTreeMap::new()),
             stats: Mutex::new(BTreeMap::new()),
         })
     }
@@ -163,6 +165,21 @@ impl State {
     /// The fault counters, locked.
     pub fn faults(&self) -> MutexGuard<'_, Counters> {
         lock(&self.faults)
+    }
+
+    /// Arms (or, with an empty spec, disarms) a standing fault on a route.
+    pub fn arm(&self, route: &'static str, spec: &str) {
+        let mut armed = lock(&self.armed);
+        if spec.is_empty() {
+            armed.remove(route);
+        } else {
+            armed.insert(route, spec.to_owned());
+        }
+    }
+
+    /// The fault armed at run time on a route, if any.
+    pub fn armed(&self, route: &str) -> Option<String> {
+        lock(&self.armed).get(route).cloned()
     }
 
     /// Updates one route's counts.
@@ -196,6 +213,7 @@ impl State {
         *lock(&self.secrets) = self.seed.clone();
         lock(&self.apps).clear();
         lock(&self.faults).clear();
+        lock(&self.armed).clear();
         lock(&self.stats).clear();
     }
 }

@@ -148,13 +148,13 @@ pub fn params_from_js<T: DeserializeOwned>(v: &JsValue, what: &str, skip: &[&str
         if !v.is_object() {
             return Err(wrong_type(what, "an object"));
         }
-        let replacer = js_sys::Array::new();
-        for k in js_sys::Object::keys(v.unchecked_ref::<js_sys::Object>()) {
-            if !skip.iter().any(|s| k.as_string().as_deref() == Some(*s)) {
-                replacer.push(&k);
-            }
+        // A shallow copy without the skipped keys (a replacer array would
+        // filter nested keys too).
+        let copy = js_sys::Object::assign(&js_sys::Object::new(), v.unchecked_ref());
+        for k in skip {
+            let _ = js_sys::Reflect::delete_property(&copy, &JsValue::from_str(k));
         }
-        js_sys::JSON::stringify_with_replacer(v, &replacer)
+        js_sys::JSON::stringify(&copy)
             .ok()
             .and_then(|s| s.as_string())
             .ok_or_else(|| wrong_type(what, "a plain object"))?

@@ -42,6 +42,8 @@ pub enum Op {
     Stats,
     /// `POST /__emulator/reset`.
     Reset,
+    /// `POST /__emulator/faults`: arm a standing fault on a route at run time.
+    ArmFault,
     /// No such API.
     Unknown(Family),
 }
@@ -60,6 +62,7 @@ impl Op {
             Op::Tencent(TencentAction::Other) => "TencentUnknown",
             Op::Stats => "EmulatorStats",
             Op::Reset => "EmulatorReset",
+            Op::ArmFault => "EmulatorArmFault",
             Op::Unknown(_) => "Unknown",
         }
     }
@@ -71,7 +74,7 @@ impl Op {
             Op::ListResourceInstances { .. } | Op::DeleteSecretTag { .. } => Family::HuaweiCsms,
             Op::CreateApp | Op::ListApps => Family::HuaweiApig,
             Op::Tencent(_) => Family::Tencent,
-            Op::Stats | Op::Reset => Family::Emulator,
+            Op::Stats | Op::Reset | Op::ArmFault => Family::Emulator,
             Op::Unknown(f) => *f,
         }
     }
@@ -101,6 +104,7 @@ pub fn route(method: &str, path: &str, action: Option<&str>) -> Op {
         ("GET", ["v1.0", "apigw", "apps"]) => Op::ListApps,
         ("GET", ["__emulator", "stats"]) => Op::Stats,
         ("POST", ["__emulator", "reset"]) => Op::Reset,
+        ("POST", ["__emulator", "faults"]) => Op::ArmFault,
         (_, [""]) => Op::Tencent(TencentAction::Other),
         _ => Op::Unknown(Family::HuaweiApig),
     }
@@ -126,6 +130,7 @@ pub fn dispatch(state: &State, op: &Op, req: &Request) -> Reply {
         Op::Tencent(action) => tencent::handle(state, req, *action),
         Op::Stats => admin::stats(state),
         Op::Reset => admin::reset(state),
+        Op::ArmFault => admin::arm_fault(state, req),
         Op::Unknown(_) => envelope::gateway(
             404,
             "APIG.0101",
