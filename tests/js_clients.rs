@@ -177,7 +177,11 @@ async fn wrong_secret_gives_the_gateway_code() {
     assert!(!msg.contains("not-the-key"), "the secret never reaches a message");
     let stale = huawei(
         aksk(),
-        &[("clock", Closure::<dyn Fn() -> f64>::new(|| js_sys::Date::now() - 16.0 * 60_000.0).into_js_value())],
+        &[(
+            "clock",
+            Closure::<dyn Fn() -> f64>::new(|| js_sys::Date::now() - 16.0 * 60_000.0)
+                .into_js_value(),
+        )],
     );
     let e = err(stale.recognize_quota_invoice(obj(&[("image", bytes(INVOICE))]))).await;
     assert_eq!(field(&e, "code"), "APIGW.0303");
