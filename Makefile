@@ -39,7 +39,9 @@ test-pkg: pkg
 	node tests/pkg/browser.mjs
 	node tests/pkg/workerd.mjs
 
-typecheck: pkg
+# Uses the package test-pkg just built; builds it only when missing.
+typecheck:
+	test -f pkg/index.d.ts || $(MAKE) pkg
 	node_modules/.bin/tsc -p tests/types
 
 # Everything, in the order of the README: formatting and lints, native tests
