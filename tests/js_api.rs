@@ -89,3 +89,12 @@ fn check_image_options_change_the_budget() {
     let err = check_image(bytes, "tencent.bizLicense".into(), bad.into()).unwrap_err();
     assert_eq!(field(&err, "code"), "argument.type");
 }
+
+#[wasm_bindgen_test]
+fn a_misspelt_option_is_reported_not_ignored() {
+    let bytes: JsValue = Uint8Array::from(&PNG_64X32[..]).into();
+    let opts = js_sys::Object::new();
+    Reflect::set(&opts, &"maxBase64".into(), &40.into()).unwrap();
+    let err = check_image(bytes, "tencent.bizLicense".into(), opts.into()).unwrap_err();
+    assert_eq!(field(&err, "code"), "argument.unknown");
+}

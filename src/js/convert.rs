@@ -53,3 +53,21 @@ pub fn append_range(out: &mut Vec<u8>, view: &Uint8Array, from: u32, to: u32) {
 pub fn wrong_type(what: &str, expected: &str) -> Error {
     Error::invalid_argument("argument.type", format!("{what} must be {expected}"))
 }
+
+/// Refuses keys the API does not know, so a misspelt option is reported
+/// instead of silently ignored.
+pub fn reject_unknown(v: &JsValue, allowed: &[&str], what: &str) -> Result<(), Error> {
+    if !v.is_object() {
+        return Ok(());
+    }
+    for key in js_sys::Object::keys(v.unchecked_ref::<js_sys::Object>()) {
+        let key = key.as_string().unwrap_or_default();
+        if !allowed.contains(&key.as_str()) {
+            return Err(Error::invalid_argument(
+                "argument.unknown",
+                format!("{what} has no option {key:?}; known: {}", allowed.join(", ")),
+            ));
+        }
+    }
+    Ok(())
+}

@@ -8,7 +8,7 @@ use wasm_bindgen_futures::JsFuture;
 use crate::error::{Error, Result};
 use crate::image::body::{base64_len, encode_base64_into, json_prefix, JSON_SUFFIX};
 use crate::image::{self, Check, Format, ImageInfo, Limits, Partial, Target, Violation};
-use crate::js::convert::{append_range, as_bytes_view, get, set, wrong_type};
+use crate::js::convert::{append_range, as_bytes_view, get, reject_unknown, set, wrong_type};
 
 /// Bytes copied from a JS array before the first probe: most headers fit.
 const FIRST_COPY: u32 = 4096;
@@ -157,6 +157,7 @@ pub fn target_from_js(v: &JsValue) -> Result<Target> {
 
 /// The target's documented limits, widened as the caller's options say.
 pub fn limits_from_js(target: &JsValue, options: &JsValue) -> Result<Limits> {
+    reject_unknown(options, &["maxBase64Bytes", "megabytes"], "checkImage options")?;
     let mut limits = target_from_js(target)?.limits();
     match get(options, "megabytes").as_string().as_deref() {
         None | Some("decimal") => {}

@@ -13,7 +13,7 @@ use crate::error::Result;
 
 /// The parameters of Create APP. `Debug` hides `app_secret`.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct CreateAppParams {
     /// 3–64 characters: Chinese or English letters, digits, `_`; starts with a letter.
     pub name: String,

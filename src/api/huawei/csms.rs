@@ -46,7 +46,7 @@ impl ListAction {
 /// A tag condition: the secret has tag `key` with one of `values` (any
 /// value when empty). Conditions on different keys are ANDed.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct TagFilter {
     /// Tag key: 1–36 characters, no control characters or `* < > \ =`.
     pub key: String,
@@ -56,7 +56,7 @@ pub struct TagFilter {
 
 /// A search field; only `resource_name` (fuzzy secret name) exists today.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct TagMatch {
     /// Must be `resource_name`.
     pub key: String,
@@ -66,7 +66,7 @@ pub struct TagMatch {
 
 /// The parameters of ListResourceInstances.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct ListResourceInstancesParams {
     /// `filter` (default) or `count`.
     pub action: ListAction,

@@ -19,7 +19,7 @@ use crate::image::Target;
 /// Which fields to verify when the licence comes as an image; the
 /// registration number is always verified.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct ImageConfig {
     /// Also verify the company name.
     pub name: bool,
