@@ -21,6 +21,7 @@ pub mod error;
 pub mod image;
 pub mod retry;
 pub mod sign;
+pub mod worker;
 
 #[cfg(target_arch = "wasm32")]
 #[doc(hidden)]

@@ -316,6 +316,7 @@ fn bad_options_are_typed_errors() {
         ]),
         obj(&[("projectId", PROJECT.into()), ("credentials", aksk()), ("timeoutMs", (-1).into())]),
         JsValue::from(7),
+        obj(&[("projectId", PROJECT.into()), ("credentials", aksk()), ("timeout", 5.into())]),
     ];
     for c in cases {
         let e = HuaweiClient::new(c).err().expect("refused");

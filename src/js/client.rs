@@ -20,51 +20,8 @@ const DEFAULT_TIMEOUT_MS: f64 = 30_000.0;
 const MAX_TIMEOUT_MS: f64 = 86_400_000.0;
 
 /// Where a service is reached when the caller overrides the default host:
-/// a scheme, an authority and an optional path prefix.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Endpoint {
-    /// `http` or `https`.
-    pub scheme: String,
-    /// Host and optional port, as signed.
-    pub authority: String,
-    /// A path prefix without trailing `/`, often empty.
-    pub base_path: String,
-}
-
-impl Endpoint {
-    /// Parses `https://host[:port][/prefix]`.
-    pub fn parse(url: &str) -> Result<Endpoint> {
-        let bad = || {
-            Error::invalid_argument(
-                "endpoint.invalid",
-                "an endpoint must be an http(s) URL such as https://host:port",
-            )
-        };
-        let (scheme, rest) = url.trim().split_once("://").ok_or_else(bad)?;
-        let scheme = scheme.to_ascii_lowercase();
-        if scheme != "http" && scheme != "https" {
-            return Err(bad());
-        }
-        let (authority, path) = match rest.find(['/', '?', '#']) {
-            Some(i) => rest.split_at(i),
-            None => (rest, ""),
-        };
-        let ok_char = |c: char| c.is_ascii_alphanumeric() || "-._:[]".contains(c);
-        if authority.is_empty() || !authority.chars().all(ok_char) || path.contains(['?', '#']) {
-            return Err(bad());
-        }
-        Ok(Endpoint {
-            scheme,
-            authority: authority.to_ascii_lowercase(),
-            base_path: path.trim_end_matches('/').to_owned(),
-        })
-    }
-
-    /// The default endpoint for a host: https on the standard port.
-    pub fn https(host: &str) -> Endpoint {
-        Endpoint { scheme: "https".into(), authority: host.into(), base_path: String::new() }
-    }
-}
+/// a scheme, an authority and an optional path prefix (shared with the proxy).
+pub type Endpoint = crate::worker::upstream::Upstream;
 
 /// How calls are timed and retried, and where the time comes from.
 #[derive(Clone)]
@@ -241,14 +198,7 @@ pub async fn call<T>(
 
 /// The URL and path a prepared request goes to at `endpoint`.
 pub fn target(prepared: &PreparedRequest, endpoint: &Endpoint) -> (String, String) {
-    let path = format!("{}{}", endpoint.base_path, prepared.path);
-    let q = prepared.query_string();
-    let url = if q.is_empty() {
-        format!("{}://{}{}", endpoint.scheme, endpoint.authority, path)
-    } else {
-        format!("{}://{}{}?{}", endpoint.scheme, endpoint.authority, path, q)
-    };
-    (url, path)
+    endpoint.target(prepared)
 }
 
 /// Converts a result struct to a plain JS object through JSON.
@@ -268,9 +218,6 @@ export interface HuaweiClient {
   listAllSecretResourceInstances(params?: ListSecretResourceInstancesParams): Promise<SecretResource[]>;
 }
 
-/** An image as a page has it: bytes, a Blob or File, or base64 text. */
-export type ImageSource = Uint8Array | ArrayBuffer | Blob;
-
 /** Options common to both clients. */
 export interface CallOptions {
   /** Overall deadline of one call, retries and waits included (default 30000). */
@@ -288,26 +235,6 @@ export interface HuaweiClientOptions extends CallOptions {
   endpoint?: string | { ocr?: string; kms?: string; apig?: string };
   projectId: string;
   credentials: { token: string } | { accessKey: string; secretKey: string; securityToken?: string };
-}
-
-export interface QuotaInvoiceParams {
-  /** The invoice photo; exclusive with `url`. A string is base64 (or a data URL). */
-  image?: ImageSource | string;
-  /** A public http(s) URL of the photo; exclusive with `image`. */
-  url?: string;
-  enterpriseProjectId?: string;
-}
-
-export interface QuotaInvoiceResult {
-  number: string | null;
-  code: string | null;
-  location: string | null;
-  amount: string | null;
-  /** `amount` in integer cents (fen), or null when it cannot be read with certainty. */
-  amountCents: number | null;
-  confidence: { number: number | null; code: number | null; location: number | null; amount: number | null };
-  requestId: string | null;
-  raw: JsonValue;
 }
 
 export interface ListSecretResourceInstancesParams {
@@ -384,91 +311,4 @@ export interface TencentClientOptions extends CallOptions {
   credentials: { secretId: string; secretKey: string; token?: string };
 }
 
-export interface VerifyBizLicenseParams {
-  /** The licence photo as bytes or a Blob. */
-  image?: ImageSource;
-  /** The licence photo as base64 text. */
-  imageBase64?: string;
-  imageUrl?: string;
-  /** With an image: also verify these fields. */
-  imageConfig?: { name?: boolean; address?: boolean };
-  /** Without an image: the credit code (checked locally first) or registration number. */
-  regNum?: string;
-  name?: string;
-  address?: string;
-  /** Send regNum without the local check-character test. */
-  skipRegNumCheck?: boolean;
-}
-
-export interface VerifyBasicBizLicenseParams extends VerifyBizLicenseParams {
-  /** Also return the registered capital. */
-  regCapital?: boolean | 1;
-}
-
-export interface BizLicenseVerifyResult {
-  regNum: string | null;
-  name: string | null;
-  address: string | null;
-}
-
-export interface BasicBizLicenseResult {
-  errorCode: number | null;
-  creditCode: string | null;
-  opfrom: string | null;
-  opto: string | null;
-  frname: string | null;
-  entstatus: string | null;
-  zsopscope: string | null;
-  reason: string | null;
-  oriregno: string | null;
-  verifyRegno: string | null;
-  regno: string | null;
-  verifyEntname: string | null;
-  entname: string | null;
-  verifyDom: string | null;
-  dom: string | null;
-  regNumResult: BizLicenseVerifyResult | null;
-  regCapital: string | null;
-  requestId: string | null;
-  raw: JsonValue;
-}
-
-export interface BizLicenseResult {
-  errorCode: number | null;
-  creditCode: string | null;
-  orgCode: string | null;
-  openFrom: string | null;
-  openTo: string | null;
-  frName: string | null;
-  enterpriseStatus: string | null;
-  operateScopeAndForm: string | null;
-  regCap: string | null;
-  regCapCur: string | null;
-  regOrg: string | null;
-  esDate: string | null;
-  enterpriseType: string | null;
-  cancelDate: string | null;
-  revokeDate: string | null;
-  abuItem: string | null;
-  cbuItem: string | null;
-  apprDate: string | null;
-  province: string | null;
-  city: string | null;
-  county: string | null;
-  areaCode: string | null;
-  industryPhyCode: string | null;
-  industryPhyName: string | null;
-  industryCode: string | null;
-  industryName: string | null;
-  operateScope: string | null;
-  verifyRegNo: string | null;
-  regNo: string | null;
-  verifyEnterpriseName: string | null;
-  enterpriseName: string | null;
-  verifyAddress: string | null;
-  address: string | null;
-  regNumResult: BizLicenseVerifyResult | null;
-  requestId: string | null;
-  raw: JsonValue;
-}
 "#;

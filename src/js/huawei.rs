@@ -12,12 +12,12 @@ use crate::api::PreparedRequest;
 use crate::error::Result;
 use crate::image::Target;
 use crate::js::client::{
-    call, image_from_js, opt_string, params_from_js, req_string, target, to_js, CallSettings,
-    Endpoint,
+    call, image_from_js, opt_string, params_from_js, req_string, to_js, CallSettings, Endpoint,
 };
-use crate::js::convert::{get, wrong_type};
-use crate::sign::{huawei, Credentials, IamToken, Payload, SignableRequest};
+use crate::js::convert::{get, reject_unknown, wrong_type};
+use crate::sign::{Credentials, IamToken};
 use crate::transport::{Request, Response};
+use crate::worker::upstream::{sign_huawei, HuaweiAuth};
 
 /// How requests are authenticated.
 enum Auth {
@@ -61,6 +61,7 @@ fn auth(v: &JsValue) -> Result<Auth> {
     if !v.is_object() {
         return Err(wrong_type("credentials", "{ token } or { accessKey, secretKey }"));
     }
+    reject_unknown(v, &["token", "accessKey", "secretKey", "securityToken"], "credentials")?;
     if let Some(token) = opt_string(v, "token")? {
         return Ok(Auth::Token(IamToken::new(token)?));
     }
@@ -75,23 +76,13 @@ impl Config {
     /// Signs `prepared` for its endpoint and returns what to send.
     fn sign(&self, prepared: &PreparedRequest, endpoint: Option<&Endpoint>) -> Result<Request> {
         let endpoint = endpoint.cloned().unwrap_or_else(|| Endpoint::https(&prepared.host));
-        let (url, path) = target(prepared, &endpoint);
-        let mut headers = prepared.headers.clone();
-        match &self.auth {
-            Auth::Token(token) => headers.extend(huawei::token_headers(token)),
-            Auth::AkSk(creds) => {
-                let mut req = SignableRequest::new(prepared.method, &endpoint.authority, &path)
-                    .with_payload(Payload::Bytes(&prepared.body));
-                req.query = prepared.query.clone();
-                req.headers = prepared.headers.clone();
-                let params = huawei::SigningParams::new(self.settings.now_secs()?)
-                    .with_project_id(self.project_id.clone());
-                let signed = huawei::sign(&req, creds, &params)?;
-                headers.extend(signed.headers().iter().cloned());
-            }
-        }
+        let (auth, now) = match &self.auth {
+            Auth::Token(token) => (HuaweiAuth::Token(token), 0),
+            Auth::AkSk(creds) => (HuaweiAuth::AkSk(creds), self.settings.now_secs()?),
+        };
+        let out = sign_huawei(prepared, &endpoint, auth, &self.project_id, now)?;
         let body = (!prepared.body.is_empty()).then(|| Uint8Array::from(&prepared.body[..]));
-        Ok(Request { method: prepared.method, url, headers, body })
+        Ok(Request { method: out.method, url: out.url, headers: out.headers, body })
     }
 
     async fn send<T>(
@@ -123,6 +114,11 @@ impl HuaweiClient {
         if !options.is_object() {
             return Err(wrong_type("options", "an object").into());
         }
+        reject_unknown(
+            &options,
+            &["region", "endpoint", "projectId", "credentials", "timeoutMs", "maxRetries", "clock"],
+            "HuaweiClient options",
+        )?;
         let region = opt_string(&options, "region")?;
         if let Some(r) = &region {
             crate::api::endpoints::validate_region(r)?;
@@ -154,6 +150,7 @@ impl HuaweiClient {
             if !params.is_object() {
                 return Err(wrong_type("params", "{ image } or { url }").into());
             }
+            reject_unknown(&params, &["image", "url", "enterpriseProjectId"], "params")?;
             let image = image_from_js(
                 &get(&params, "image"),
                 "image",
@@ -213,6 +210,7 @@ impl HuaweiClient {
     ) -> Promise {
         let c = self.config.clone();
         promise(async move {
+            reject_unknown(&params, &["secretId", "key"], "params")?;
             let secret_id = req_string(&params, "secretId")?;
             let key = req_string(&params, "key")?;
             let prepared =

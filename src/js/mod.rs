@@ -8,6 +8,9 @@ pub mod error;
 #[cfg(feature = "clients")]
 pub mod huawei;
 pub mod image;
+pub mod proxy;
 #[cfg(feature = "clients")]
 pub mod tencent;
 mod types;
+#[cfg(feature = "clients")]
+pub mod worker;

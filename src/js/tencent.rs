@@ -12,15 +12,13 @@ use crate::api::{Operation, PreparedRequest};
 use crate::error::{Error, Result};
 use crate::image::Target;
 use crate::js::client::{
-    call, image_from_js, opt_string, params_from_js, req_string, target, to_js, CallSettings,
-    Endpoint, OwnedImage,
+    call, image_from_js, opt_string, params_from_js, req_string, to_js, CallSettings, Endpoint,
+    OwnedImage,
 };
-use crate::js::convert::{get, wrong_type};
-use crate::sign::{tencent, Credentials, Payload, SignableRequest};
+use crate::js::convert::{get, reject_unknown, wrong_type};
+use crate::sign::Credentials;
 use crate::transport::{Request, Response};
-
-/// The signing scope of the OCR API, whatever host it is reached at.
-const SERVICE: &str = "ocr";
+use crate::worker::upstream::sign_tencent;
 
 struct Config {
     region: Option<String>,
@@ -40,33 +38,11 @@ pub struct TencentClient {
 impl Config {
     fn sign(&self, prepared: &PreparedRequest) -> Result<Request> {
         let endpoint = self.endpoint.clone().unwrap_or_else(|| Endpoint::https(&prepared.host));
-        let (url, path) = target(prepared, &endpoint);
-        // The signer owns the X-TC-* headers; take their values from the builder.
-        let owned = |k: &str| k.len() > 5 && k[..5].eq_ignore_ascii_case("x-tc-");
-        let headers: Vec<(String, String)> =
-            prepared.headers.iter().filter(|(k, _)| !owned(k)).cloned().collect();
-        let mut req = SignableRequest::new(prepared.method, &endpoint.authority, &path)
-            .with_payload(Payload::Bytes(&prepared.body));
-        req.headers = headers.clone();
-        let mut params = tencent::SigningParams::new(
-            prepared.operation.name(),
-            prepared
-                .header_value("X-TC-Version")
-                .unwrap_or(crate::api::endpoints::TENCENT_OCR_VERSION),
-            self.settings.now_secs()?,
-        )
-        .with_service(SERVICE);
-        if let Some(region) = prepared.header_value("X-TC-Region") {
-            params = params.with_region(region);
-        }
-        if let Some(lang) = &self.language {
-            params = params.with_language(lang.clone());
-        }
-        let signed = tencent::sign(&req, &self.credentials, &params)?;
-        let mut all = headers;
-        all.extend(signed.headers().iter().cloned());
+        let now = self.settings.now_secs()?;
+        let out =
+            sign_tencent(prepared, &endpoint, &self.credentials, self.language.as_deref(), now)?;
         let body = Some(Uint8Array::from(&prepared.body[..]));
-        Ok(Request { method: prepared.method, url, headers: all, body })
+        Ok(Request { method: out.method, url: out.url, headers: out.headers, body })
     }
 
     async fn verify(
@@ -77,6 +53,20 @@ impl Config {
         if !params.is_object() {
             return Err(wrong_type("params", "an object").into());
         }
+        let mut known = vec![
+            "image",
+            "imageBase64",
+            "imageUrl",
+            "imageConfig",
+            "regNum",
+            "name",
+            "address",
+            "skipRegNumCheck",
+        ];
+        if op == Operation::VerifyBasicBizLicense {
+            known.push("regCapital");
+        }
+        reject_unknown(&params, &known, "params")?;
         let limits = Target::TencentBizLicense.limits();
         let bytes = image_from_js(&get(&params, "image"), "image", &limits).await?;
         let b64 = opt_string(&params, "imageBase64")?.map(OwnedImage::Base64);
@@ -145,6 +135,11 @@ impl TencentClient {
         if !options.is_object() {
             return Err(wrong_type("options", "an object").into());
         }
+        reject_unknown(
+            &options,
+            &["region", "endpoint", "language", "credentials", "timeoutMs", "maxRetries", "clock"],
+            "TencentClient options",
+        )?;
         let region = opt_string(&options, "region")?;
         if let Some(r) = &region {
             crate::api::endpoints::tencent_region(Some(r))?;
@@ -153,6 +148,7 @@ impl TencentClient {
         if !c.is_object() {
             return Err(wrong_type("credentials", "{ secretId, secretKey, token? }").into());
         }
+        reject_unknown(&c, &["secretId", "secretKey", "token"], "credentials")?;
         let creds = Credentials::new(req_string(&c, "secretId")?, req_string(&c, "secretKey")?)?;
         let credentials = match opt_string(&c, "token")? {
             Some(t) => creds.with_session_token(t)?,

@@ -1,0 +1,8 @@
+// The edge worker: the signing proxy, served by the package's workerd build.
+// workerd and wrangler import the .wasm as a compiled module, so the entry
+// instantiates it synchronously at start-up (pkg/workerd/index.js).
+import { handleRequest } from "../pkg/workerd/index.js";
+
+export default {
+  fetch: handleRequest,
+};

@@ -1,0 +1,602 @@
+//! `ProxyClient`: the page's client of the edge worker. Same method names,
+//! parameters and results as the direct clients, but it holds only a
+//! short-lived capture token; the worker signs. In both builds, with no
+//! signing code, so it costs the browser bundle little.
+//!
+//! Wire format (the cheapest per case): an image given as bytes or a Blob is
+//! probed and checked here, then sent as the raw body with
+//! `Content-Type: image/<format>` (a Blob streams from disk, no copy, no
+//! base64: a third smaller than JSON) and the other parameters in the query;
+//! base64 text, URLs and text-only verification go as the JSON parameters.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
+use serde_json::{Map, Value};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
+
+use crate::api::input::{ensure_ok, image_body};
+use crate::api::request::encode_segment;
+use crate::api::ImageInput;
+use crate::error::{Error, ErrorKind, Result};
+use crate::image::{check_with, Format, Target};
+use crate::js::convert::{as_bytes_view, get, set, wrong_type};
+use crate::js::image::{probe_blob_inner, probe_view};
+use crate::retry::{next_delay, parse_retry_after, Outcome, Policy, Safety};
+
+/// Default overall deadline of one call, retries included.
+const DEFAULT_TIMEOUT_MS: f64 = 60_000.0;
+
+struct Settings {
+    base: String,
+    token: String,
+    timeout_ms: f64,
+    max_retries: u32,
+}
+
+/// A client of the ocr-edge worker for pages: no cloud credentials, only a
+/// capture token from your backend.
+#[wasm_bindgen]
+pub struct ProxyClient {
+    settings: Rc<RefCell<Settings>>,
+}
+
+fn opt_str(o: &JsValue, key: &str) -> Result<Option<String>> {
+    let v = get(o, key);
+    if v.is_undefined() || v.is_null() {
+        return Ok(None);
+    }
+    v.as_string().map(Some).ok_or_else(|| wrong_type(key, "a string"))
+}
+
+fn check_token(t: &str) -> Result<()> {
+    // It travels in a header: no line breaks or other control characters.
+    if t.is_empty() || t.len() > 4096 || !t.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(wrong_type("token", "a capture token string"));
+    }
+    Ok(())
+}
+
+fn mime(f: Format) -> &'static str {
+    match f {
+        Format::Jpeg => "image/jpeg",
+        Format::Png => "image/png",
+        Format::Bmp => "image/bmp",
+        Format::Tiff => "image/tiff",
+        Format::Gif => "image/gif",
+        Format::Webp => "image/webp",
+        Format::Heif => "image/heif",
+        Format::Avif => "image/avif",
+    }
+}
+
+/// The caller's parameters other than the image, as JSON values.
+fn other_params(params: &JsValue, skip: &[&str]) -> Result<Map<String, Value>> {
+    let keys = Array::new();
+    for k in Object::keys(params.unchecked_ref::<Object>()) {
+        if !skip.iter().any(|s| k.as_string().as_deref() == Some(*s)) {
+            keys.push(&k);
+        }
+    }
+    let text = js_sys::JSON::stringify_with_replacer(params, &keys)
+        .ok()
+        .and_then(|s| s.as_string())
+        .ok_or_else(|| wrong_type("params", "a plain object"))?;
+    serde_json::from_str(&text).map_err(|_| wrong_type("params", "a plain object"))
+}
+
+/// One parameter as query text; `None` to leave it out.
+fn query_value(v: &Value) -> Option<String> {
+    match v {
+        Value::Null | Value::Bool(false) => None,
+        Value::Bool(true) => Some("1".into()),
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        // imageConfig { name: true, address: false } → "name".
+        Value::Object(m) => Some(
+            m.iter()
+                .filter(|(_, v)| v.as_bool() == Some(true))
+                .map(|(k, _)| k.as_str())
+                .collect::<Vec<_>>()
+                .join(","),
+        ),
+        Value::Array(_) => None,
+    }
+}
+
+/// What goes to the worker.
+struct Outbound {
+    path: String,
+    content_type: &'static str,
+    body: JsValue,
+}
+
+/// Builds the request for `path`: raw bytes for a byte or Blob image (probed
+/// and checked here first), JSON otherwise (base64 checked here first).
+async fn outbound(
+    params: &JsValue,
+    path: &str,
+    target: Target,
+    b64_key: &str,
+    extra_query: &str,
+) -> Result<Outbound> {
+    if !params.is_object() {
+        return Err(wrong_type("params", "an object"));
+    }
+    let limits = target.limits();
+    let image = get(params, "image");
+    let fields = other_params(params, &["image", b64_key])?;
+    let raw = if let Some(view) = as_bytes_view(&image) {
+        let info = probe_view(&view)?;
+        ensure_ok(check_with(&info, &limits))?;
+        Some((info.format, JsValue::from(view)))
+    } else if let Some(blob) = image.dyn_ref::<web_sys::Blob>() {
+        let info = probe_blob_inner(blob).await?;
+        ensure_ok(check_with(&info, &limits))?;
+        Some((info.format, image.clone()))
+    } else {
+        None
+    };
+    if let Some((format, body)) = raw {
+        // For Huawei the base64 key is `image` itself, which holds the bytes here.
+        if b64_key != "image" && opt_str(params, b64_key)?.is_some() {
+            return Err(Error::invalid_argument(
+                "argument.conflict",
+                "give image or imageBase64, not both",
+            ));
+        }
+        let mut query: Vec<String> =
+            extra_query.split('&').filter(|s| !s.is_empty()).map(str::to_owned).collect();
+        for (k, v) in &fields {
+            if let Some(text) = query_value(v) {
+                query.push(format!("{}={}", encode_segment(k), encode_segment(&text)));
+            }
+        }
+        let path =
+            if query.is_empty() { path.to_owned() } else { format!("{path}?{}", query.join("&")) };
+        return Ok(Outbound { path, content_type: mime(format), body });
+    }
+    let b64 = match (image.as_string(), opt_str(params, b64_key)?) {
+        (Some(_), Some(_)) if b64_key != "image" => {
+            return Err(Error::invalid_argument(
+                "argument.conflict",
+                "give image or imageBase64, not both",
+            ))
+        }
+        (Some(s), _) | (None, Some(s)) => Some(s),
+        (None, None) if !(image.is_undefined() || image.is_null()) => {
+            return Err(wrong_type(
+                "image",
+                "a Uint8Array, an ArrayBuffer, a Blob or a base64 string",
+            ))
+        }
+        (None, None) => None,
+    };
+    let path =
+        if extra_query.is_empty() { path.to_owned() } else { format!("{path}?{extra_query}") };
+    let bytes = match b64 {
+        Some(text) => {
+            let list: Vec<(&str, Value)> =
+                fields.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+            image_body(ImageInput::Base64(&text), target, &list, b64_key)?
+        }
+        None => serde_json::to_vec(&fields).unwrap_or_default(),
+    };
+    Ok(Outbound {
+        path,
+        content_type: "application/json",
+        body: Uint8Array::from(&bytes[..]).into(),
+    })
+}
+
+fn global_fn(name: &str) -> Result<Function> {
+    Reflect::get(&js_sys::global(), &name.into())
+        .ok()
+        .and_then(|f| f.dyn_into::<Function>().ok())
+        .ok_or_else(|| {
+            Error::new(ErrorKind::Network, "runtime.unsupported", format!("no global {name}()"))
+        })
+}
+
+fn kind_from(s: &str) -> ErrorKind {
+    match s {
+        "invalid_image" => ErrorKind::InvalidImage,
+        "invalid_argument" => ErrorKind::InvalidArgument,
+        "auth" => ErrorKind::Auth,
+        "throttled" => ErrorKind::Throttled,
+        "service" => ErrorKind::Service,
+        "unavailable" => ErrorKind::Unavailable,
+        "network" => ErrorKind::Network,
+        "timeout" => ErrorKind::Timeout,
+        _ => ErrorKind::Protocol,
+    }
+}
+
+/// The worker's JSON error as the same `OcrEdgeError` the direct clients throw.
+fn error_from_worker(status: u16, body: &JsValue) -> JsValue {
+    let e = get(body, "error");
+    let Some(code) = get(&e, "code").as_string() else {
+        let err = Error::new(
+            ErrorKind::Protocol,
+            format!("http.{status}"),
+            format!("the proxy answered {status} without a JSON error"),
+        )
+        .with_status(status);
+        return crate::js::error::to_js(&err);
+    };
+    let kind = kind_from(&get(&e, "kind").as_string().unwrap_or_default());
+    let mut err = Error::new(kind, code, get(&e, "message").as_string().unwrap_or_default())
+        .with_status(get(&e, "status").as_f64().map_or(status, |s| s as u16))
+        .with_retryable(get(&e, "retryable").as_bool().unwrap_or(false));
+    if let Some(id) = get(&e, "requestId").as_string() {
+        err = err.with_request_id(id);
+    }
+    let js = crate::js::error::to_js(&err);
+    let v = get(&e, "violations");
+    if Array::is_array(&v) {
+        set(js.unchecked_ref::<Object>(), "violations", &v);
+    }
+    js
+}
+
+/// One attempt; `Ok((status, retry_after, parsed JSON or null))`.
+async fn attempt(
+    url: &str,
+    init: &Object,
+    timeout_ms: f64,
+) -> std::result::Result<(u16, Option<String>, JsValue), JsValue> {
+    let controller = web_sys::AbortController::new()?;
+    let abort = Closure::once_into_js({
+        let c = controller.clone();
+        move || c.abort()
+    });
+    let timer = global_fn("setTimeout")?.call2(&JsValue::NULL, &abort, &timeout_ms.into())?;
+    set(init, "signal", &controller.signal());
+    let result = async {
+        let fetch = global_fn("fetch")?;
+        let resp: web_sys::Response = JsFuture::from(
+            fetch.call2(&JsValue::NULL, &url.into(), init)?.unchecked_into::<Promise>(),
+        )
+        .await?
+        .unchecked_into();
+        let retry_after = resp.headers().get("retry-after").ok().flatten();
+        let text = JsFuture::from(resp.text()?).await?.as_string().unwrap_or_default();
+        let json = if text.is_empty() {
+            JsValue::NULL
+        } else {
+            js_sys::JSON::parse(&text).unwrap_or(JsValue::NULL)
+        };
+        Ok((resp.status(), retry_after, json))
+    }
+    .await;
+    if let Ok(clear) = global_fn("clearTimeout") {
+        let _ = clear.call1(&JsValue::NULL, &timer);
+    }
+    result
+}
+
+async fn sleep(ms: f64) {
+    if let Ok(set_timeout) = global_fn("setTimeout") {
+        let p = Promise::new(&mut |resolve, _| {
+            let _ = set_timeout.call2(&JsValue::NULL, &resolve, &ms.into());
+        });
+        let _ = JsFuture::from(p).await;
+    }
+}
+
+impl Settings {
+    /// Sends with retries on throttling and transient failures (the OCR
+    /// operations are idempotent), within the overall deadline.
+    async fn send(&self, out: Outbound) -> std::result::Result<JsValue, JsValue> {
+        let url = format!("{}{}", self.base, out.path);
+        let init = Object::new();
+        set(&init, "method", &"POST".into());
+        let headers = Object::new();
+        set(&headers, "Authorization", &format!("Bearer {}", self.token).into());
+        set(&headers, "Content-Type", &out.content_type.into());
+        set(&init, "headers", &headers);
+        set(&init, "body", &out.body);
+        let policy = Policy { max_retries: self.max_retries, ..Policy::default() };
+        let deadline = js_sys::Date::now() + self.timeout_ms;
+        let mut n = 0u32;
+        loop {
+            let remaining = deadline - js_sys::Date::now();
+            let timed_out = || -> JsValue {
+                let e = Error::new(
+                    ErrorKind::Timeout,
+                    "timeout",
+                    // Whole milliseconds: float formatting would add 15 KB to the bundle.
+                    format!("no answer within {} ms", self.timeout_ms as u64),
+                );
+                e.with_retryable(true).into()
+            };
+            if remaining <= 0.0 {
+                return Err(timed_out());
+            }
+            let (outcome, retry_after, result) = match attempt(&url, &init, remaining).await {
+                Ok((status, _, json)) if (200..300).contains(&status) => return Ok(json),
+                Ok((status, ra, json)) => {
+                    let retryable =
+                        get(&get(&json, "error"), "retryable").as_bool().unwrap_or(status >= 500);
+                    let outcome = match (status, retryable) {
+                        (429, true) => Outcome::Throttled,
+                        (_, true) => Outcome::ServerError,
+                        _ => Outcome::Final,
+                    };
+                    let ra = ra.and_then(|v| parse_retry_after(&v, js_sys::Date::now() as u64));
+                    (outcome, ra, Err(error_from_worker(status, &json)))
+                }
+                Err(_) if js_sys::Date::now() >= deadline => return Err(timed_out()),
+                Err(_) => {
+                    let e = Error::new(
+                        ErrorKind::Network,
+                        "network.failed",
+                        "the proxy could not be reached",
+                    )
+                    .with_retryable(true);
+                    (Outcome::Network, None, Err(e.into()))
+                }
+            };
+            let left = (deadline - js_sys::Date::now()).max(0.0) as u64;
+            match next_delay(
+                &policy,
+                Safety::Idempotent,
+                n,
+                outcome,
+                retry_after,
+                left,
+                js_sys::Math::random(),
+            ) {
+                Some(wait) => sleep(wait as f64).await,
+                None => return result,
+            }
+            n += 1;
+        }
+    }
+}
+
+#[wasm_bindgen]
+impl ProxyClient {
+    /// Creates a client of the worker at `baseUrl` using a capture `token`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "ProxyClientOptions")] options: JsValue,
+    ) -> std::result::Result<ProxyClient, JsValue> {
+        if !options.is_object() {
+            return Err(wrong_type("options", "{ baseUrl, token }").into());
+        }
+        let base = opt_str(&options, "baseUrl")?
+            .ok_or_else(|| Error::invalid_argument("argument.missing", "baseUrl is required"))?;
+        let base = base.trim().trim_end_matches('/').to_owned();
+        let scheme_ok = base.starts_with("https://") || base.starts_with("http://");
+        if !scheme_ok || base.contains(['?', '#']) {
+            return Err(
+                wrong_type("baseUrl", "an http(s) URL such as https://proxy.example.com").into()
+            );
+        }
+        let token = opt_str(&options, "token")?
+            .ok_or_else(|| Error::invalid_argument("argument.missing", "token is required"))?;
+        check_token(&token)?;
+        let t = get(&options, "timeoutMs");
+        let timeout_ms = if t.is_undefined() {
+            DEFAULT_TIMEOUT_MS
+        } else {
+            t.as_f64()
+                .filter(|n| *n > 0.0 && *n <= 86_400_000.0)
+                .ok_or_else(|| wrong_type("timeoutMs", "a number of milliseconds above 0"))?
+        };
+        let r = get(&options, "maxRetries");
+        let max_retries = if r.is_undefined() {
+            Policy::default().max_retries
+        } else {
+            r.as_f64()
+                .filter(|n| n.fract() == 0.0 && (0.0..=10.0).contains(n))
+                .ok_or_else(|| wrong_type("maxRetries", "a whole number from 0 to 10"))?
+                as u32
+        };
+        let settings = Settings { base, token, timeout_ms, max_retries };
+        Ok(ProxyClient { settings: Rc::new(RefCell::new(settings)) })
+    }
+
+    /// Replaces the capture token (e.g. after the old one expired).
+    #[wasm_bindgen(js_name = setToken)]
+    pub fn set_token(&self, token: String) -> std::result::Result<(), JsValue> {
+        check_token(&token)?;
+        if let Ok(mut s) = self.settings.try_borrow_mut() {
+            s.token = token;
+        }
+        Ok(())
+    }
+
+    /// Recognises a fixed-amount invoice through the proxy; the image is
+    /// checked here first.
+    #[wasm_bindgen(js_name = recognizeQuotaInvoice, unchecked_return_type = "Promise<QuotaInvoiceResult>")]
+    pub fn recognize_quota_invoice(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "QuotaInvoiceParams")] params: JsValue,
+    ) -> Promise {
+        self.run(params, "/v1/huawei/quota-invoice", Target::HuaweiQuotaInvoice, "image", "")
+    }
+
+    /// Verifies a business licence (basic fields) through the proxy.
+    #[wasm_bindgen(js_name = verifyBasicBizLicense, unchecked_return_type = "Promise<BasicBizLicenseResult>")]
+    pub fn verify_basic_biz_license(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "VerifyBasicBizLicenseParams")] params: JsValue,
+    ) -> Promise {
+        self.run(params, "/v1/tencent/biz-license", Target::TencentBizLicense, "imageBase64", "")
+    }
+
+    /// Verifies a business licence with the detailed record through the proxy.
+    #[wasm_bindgen(js_name = verifyBizLicense, unchecked_return_type = "Promise<BizLicenseResult>")]
+    pub fn verify_biz_license(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "VerifyBizLicenseParams")] params: JsValue,
+    ) -> Promise {
+        self.run(
+            params,
+            "/v1/tencent/biz-license",
+            Target::TencentBizLicense,
+            "imageBase64",
+            "detailed=1",
+        )
+    }
+}
+
+impl ProxyClient {
+    fn run(
+        &self,
+        params: JsValue,
+        path: &'static str,
+        target: Target,
+        key: &'static str,
+        q: &'static str,
+    ) -> Promise {
+        let settings = self.settings.clone();
+        future_to_promise(async move {
+            let out = outbound(&params, path, target, key, q).await?;
+            // Copy the settings out so no borrow is held across the await.
+            let snapshot = match settings.try_borrow() {
+                Ok(s) => Settings {
+                    base: s.base.clone(),
+                    token: s.token.clone(),
+                    timeout_ms: s.timeout_ms,
+                    max_retries: s.max_retries,
+                },
+                Err(_) => {
+                    return Err(Error::new(ErrorKind::Protocol, "client.busy", "client busy").into())
+                }
+            };
+            snapshot.send(out).await
+        })
+    }
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_PROXY: &str = r#"
+/** Options of `ProxyClient`. */
+export interface ProxyClientOptions {
+  /** The worker's base URL, e.g. "https://ocr-proxy.example.com". */
+  baseUrl: string;
+  /** A capture token from your backend (`issueCaptureToken`). */
+  token: string;
+  /** Overall deadline of one call, retries included (default 60000). */
+  timeoutMs?: number;
+  /** Retries on throttling and transient failures (default 2, at most 10). */
+  maxRetries?: number;
+}
+
+/** An image as a page has it: bytes, a Blob or File, or base64 text. */
+export type ImageSource = Uint8Array | ArrayBuffer | Blob;
+
+export interface QuotaInvoiceParams {
+  /** The invoice photo; exclusive with `url`. A string is base64 (or a data URL). */
+  image?: ImageSource | string;
+  /** A public http(s) URL of the photo; exclusive with `image`. */
+  url?: string;
+  enterpriseProjectId?: string;
+}
+
+export interface QuotaInvoiceResult {
+  number: string | null;
+  code: string | null;
+  location: string | null;
+  amount: string | null;
+  /** `amount` in integer cents (fen), or null when it cannot be read with certainty. */
+  amountCents: number | null;
+  confidence: { number: number | null; code: number | null; location: number | null; amount: number | null };
+  requestId: string | null;
+  raw: JsonValue;
+}
+
+export interface VerifyBizLicenseParams {
+  /** The licence photo as bytes or a Blob. */
+  image?: ImageSource;
+  /** The licence photo as base64 text. */
+  imageBase64?: string;
+  imageUrl?: string;
+  /** With an image: also verify these fields. */
+  imageConfig?: { name?: boolean; address?: boolean };
+  /** Without an image: the credit code (checked locally first) or registration number. */
+  regNum?: string;
+  name?: string;
+  address?: string;
+  /** Send regNum without the local check-character test. */
+  skipRegNumCheck?: boolean;
+}
+
+export interface VerifyBasicBizLicenseParams extends VerifyBizLicenseParams {
+  /** Also return the registered capital. */
+  regCapital?: boolean | 1;
+}
+
+export interface BizLicenseVerifyResult {
+  regNum: string | null;
+  name: string | null;
+  address: string | null;
+}
+
+export interface BasicBizLicenseResult {
+  errorCode: number | null;
+  creditCode: string | null;
+  opfrom: string | null;
+  opto: string | null;
+  frname: string | null;
+  entstatus: string | null;
+  zsopscope: string | null;
+  reason: string | null;
+  oriregno: string | null;
+  verifyRegno: string | null;
+  regno: string | null;
+  verifyEntname: string | null;
+  entname: string | null;
+  verifyDom: string | null;
+  dom: string | null;
+  regNumResult: BizLicenseVerifyResult | null;
+  regCapital: string | null;
+  requestId: string | null;
+  raw: JsonValue;
+}
+
+export interface BizLicenseResult {
+  errorCode: number | null;
+  creditCode: string | null;
+  orgCode: string | null;
+  openFrom: string | null;
+  openTo: string | null;
+  frName: string | null;
+  enterpriseStatus: string | null;
+  operateScopeAndForm: string | null;
+  regCap: string | null;
+  regCapCur: string | null;
+  regOrg: string | null;
+  esDate: string | null;
+  enterpriseType: string | null;
+  cancelDate: string | null;
+  revokeDate: string | null;
+  abuItem: string | null;
+  cbuItem: string | null;
+  apprDate: string | null;
+  province: string | null;
+  city: string | null;
+  county: string | null;
+  areaCode: string | null;
+  industryPhyCode: string | null;
+  industryPhyName: string | null;
+  industryCode: string | null;
+  industryName: string | null;
+  operateScope: string | null;
+  verifyRegNo: string | null;
+  regNo: string | null;
+  verifyEnterpriseName: string | null;
+  enterpriseName: string | null;
+  verifyAddress: string | null;
+  address: string | null;
+  regNumResult: BizLicenseVerifyResult | null;
+  requestId: string | null;
+  raw: JsonValue;
+}
+"#;

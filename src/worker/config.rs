@@ -1,0 +1,384 @@
+//! The worker's configuration, read from its environment (`env`: Cloudflare
+//! vars and secrets, `.dev.vars` locally). Secrets print as `[redacted]`, and
+//! errors name the variable, never its value.
+
+use std::fmt;
+
+use crate::api::endpoints::{
+    huawei_host, tencent_region, validate_project_id, validate_region, HuaweiService,
+    TENCENT_OCR_HOST,
+};
+use crate::error::{Error, ErrorKind, Result};
+use crate::image::Target;
+use crate::sign::Credentials;
+use crate::worker::cors::OriginList;
+use crate::worker::upstream::Upstream;
+
+/// The names of the variables that hold secrets, in the order they are read.
+pub const SECRET_VARS: [&str; 5] =
+    ["HUAWEI_SK", "TENCENT_SECRET_KEY", "CAPTURE_TOKEN_SECRET", "ADMIN_SECRET", "HUAWEI_AK"];
+
+/// Every variable the worker reads.
+pub const ALL_VARS: [&str; 14] = [
+    "HUAWEI_AK",
+    "HUAWEI_SK",
+    "HUAWEI_PROJECT_ID",
+    "HUAWEI_REGION",
+    "TENCENT_SECRET_ID",
+    "TENCENT_SECRET_KEY",
+    "TENCENT_REGION",
+    "CAPTURE_TOKEN_SECRET",
+    "ALLOWED_ORIGINS",
+    "ADMIN_SECRET",
+    "MAX_BODY_BYTES",
+    "RATE_LIMIT_PER_MINUTE",
+    "UPSTREAM_HUAWEI",
+    "UPSTREAM_TENCENT",
+];
+
+/// The default body cap: the largest base64 budget (Huawei, 10 MB) plus room
+/// for the other JSON fields and multipart framing.
+pub const DEFAULT_MAX_BODY_BYTES: u64 = 10_100_000;
+/// The default number of requests per capture token per minute.
+pub const DEFAULT_RATE_LIMIT_PER_MINUTE: u32 = 30;
+/// Room for the non-image parts of a JSON or multipart body.
+pub const FRAMING_ALLOWANCE: u64 = 100_000;
+/// The shortest capture-token secret accepted: 128 bits of hex or base64.
+pub const MIN_TOKEN_SECRET_LEN: usize = 32;
+
+/// A secret string: `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret value.
+    pub fn new(value: impl Into<String>) -> Secret {
+        Secret(value.into())
+    }
+    /// The value, for signing and comparing only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// Huawei AK/SK and where the project lives.
+#[derive(Clone, Debug)]
+pub struct HuaweiSettings {
+    /// AK/SK (Debug redacts the SK and most of the AK).
+    pub credentials: Credentials,
+    /// The project id in the request paths.
+    pub project_id: String,
+    /// The region of the default hosts; `None` means cn-north-4.
+    pub region: Option<String>,
+    /// Where requests go: the override, or `None` for the region's own hosts.
+    pub upstream: Option<Upstream>,
+}
+
+/// Tencent SecretId/SecretKey.
+#[derive(Clone, Debug)]
+pub struct TencentSettings {
+    /// SecretId/SecretKey (Debug redacts the key).
+    pub credentials: Credentials,
+    /// `X-TC-Region`; `None` means ap-guangzhou.
+    pub region: Option<String>,
+    /// Where requests go: the override, or `None` for `ocr.tencentcloudapi.com`.
+    pub upstream: Option<Upstream>,
+}
+
+/// Everything the worker reads from `env`.
+#[derive(Clone, Debug)]
+pub struct WorkerConfig {
+    /// Huawei credentials; the Huawei routes answer 503 without them.
+    pub huawei: Option<HuaweiSettings>,
+    /// Tencent credentials; the Tencent routes answer 503 without them.
+    pub tencent: Option<TencentSettings>,
+    /// The HMAC key of capture tokens; capture routes answer 503 without it.
+    pub token_secret: Option<Secret>,
+    /// Origins a browser may call from.
+    pub origins: OriginList,
+    /// The admin secret; the admin routes do not exist without it.
+    pub admin_secret: Option<Secret>,
+    /// The largest body read, whatever its kind.
+    pub max_body_bytes: u64,
+    /// Requests per capture token per minute; 0 turns the limit off.
+    pub rate_limit_per_minute: u32,
+    /// Every secret value, to scrub from answers as a last line of defence.
+    secrets: Vec<Secret>,
+}
+
+fn config_error(var: &str, what: &str) -> Error {
+    // The message names the variable and the rule, never the value.
+    Error::new(ErrorKind::Unavailable, "config.invalid", format!("{var} {what}"))
+}
+
+impl WorkerConfig {
+    /// Reads the configuration through `lookup` (empty values count as unset).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<WorkerConfig> {
+        let get = |k: &str| lookup(k).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let secrets: Vec<Secret> = SECRET_VARS.iter().filter_map(|k| get(k)).map(Secret).collect();
+
+        let huawei_up = get("UPSTREAM_HUAWEI")
+            .map(|u| {
+                Upstream::parse(&u)
+                    .map_err(|_| config_error("UPSTREAM_HUAWEI", "must be an http(s) base URL"))
+            })
+            .transpose()?;
+        let tencent_up = get("UPSTREAM_TENCENT")
+            .map(|u| {
+                Upstream::parse(&u)
+                    .map_err(|_| config_error("UPSTREAM_TENCENT", "must be an http(s) base URL"))
+            })
+            .transpose()?;
+
+        let huawei = match (get("HUAWEI_AK"), get("HUAWEI_SK"), get("HUAWEI_PROJECT_ID")) {
+            (None, None, _) => None,
+            (Some(ak), Some(sk), Some(project_id)) => {
+                let credentials = Credentials::new(ak, sk).map_err(|_| {
+                    config_error("HUAWEI_AK/HUAWEI_SK", "must be non-empty without whitespace")
+                })?;
+                validate_project_id(&project_id).map_err(|_| {
+                    config_error(
+                        "HUAWEI_PROJECT_ID",
+                        "must be the project id (A-Z, a-z, 0-9, - and _)",
+                    )
+                })?;
+                let region = get("HUAWEI_REGION");
+                if let Some(r) = &region {
+                    validate_region(r)
+                        .map_err(|_| config_error("HUAWEI_REGION", "must look like cn-north-4"))?;
+                }
+                Some(HuaweiSettings { credentials, project_id, region, upstream: huawei_up })
+            }
+            _ => {
+                return Err(config_error(
+                    "HUAWEI_AK, HUAWEI_SK and HUAWEI_PROJECT_ID",
+                    "must be set together",
+                ))
+            }
+        };
+        let tencent = match (get("TENCENT_SECRET_ID"), get("TENCENT_SECRET_KEY")) {
+            (None, None) => None,
+            (Some(id), Some(key)) => {
+                let credentials = Credentials::new(id, key).map_err(|_| {
+                    config_error(
+                        "TENCENT_SECRET_ID/TENCENT_SECRET_KEY",
+                        "must be non-empty without whitespace",
+                    )
+                })?;
+                let region = get("TENCENT_REGION");
+                tencent_region(region.as_deref())
+                    .map_err(|_| config_error("TENCENT_REGION", "must look like ap-guangzhou"))?;
+                Some(TencentSettings { credentials, region, upstream: tencent_up })
+            }
+            _ => {
+                return Err(config_error(
+                    "TENCENT_SECRET_ID and TENCENT_SECRET_KEY",
+                    "must be set together",
+                ))
+            }
+        };
+        let token_secret = get("CAPTURE_TOKEN_SECRET").map(Secret);
+        if token_secret.as_ref().is_some_and(|s| s.0.len() < MIN_TOKEN_SECRET_LEN) {
+            return Err(config_error("CAPTURE_TOKEN_SECRET", "must be at least 32 characters"));
+        }
+        let admin_secret = get("ADMIN_SECRET").map(Secret);
+        if admin_secret.as_ref().is_some_and(|s| s.0.len() < MIN_TOKEN_SECRET_LEN) {
+            return Err(config_error("ADMIN_SECRET", "must be at least 32 characters"));
+        }
+        let origins =
+            OriginList::parse(get("ALLOWED_ORIGINS").as_deref().unwrap_or("")).map_err(|_| {
+                config_error(
+                    "ALLOWED_ORIGINS",
+                    "must be a comma list of origins like https://app.example.com",
+                )
+            })?;
+        let max_body_bytes = match get("MAX_BODY_BYTES") {
+            None => DEFAULT_MAX_BODY_BYTES,
+            Some(v) => {
+                v.parse::<u64>().ok().filter(|n| (1024..=100_000_000).contains(n)).ok_or_else(
+                    || config_error("MAX_BODY_BYTES", "must be a number from 1024 to 100000000"),
+                )?
+            }
+        };
+        let rate_limit_per_minute = match get("RATE_LIMIT_PER_MINUTE") {
+            None => DEFAULT_RATE_LIMIT_PER_MINUTE,
+            Some(v) => v.parse::<u32>().ok().filter(|n| *n <= 100_000).ok_or_else(|| {
+                config_error("RATE_LIMIT_PER_MINUTE", "must be a number from 0 to 100000")
+            })?,
+        };
+        Ok(WorkerConfig {
+            huawei,
+            tencent,
+            token_secret,
+            origins,
+            admin_secret,
+            max_body_bytes,
+            rate_limit_per_minute,
+            secrets,
+        })
+    }
+
+    /// Every configured secret value (AK, SK, SecretKey, token and admin secrets).
+    pub fn secret_values(&self) -> impl Iterator<Item = &str> {
+        self.secrets.iter().map(Secret::expose)
+    }
+
+    /// Where Huawei `service` requests go: the override, or the region's host.
+    pub fn huawei_upstream(&self, h: &HuaweiSettings, service: HuaweiService) -> Result<Upstream> {
+        match &h.upstream {
+            Some(u) => Ok(u.clone()),
+            None => Ok(Upstream::https(&huawei_host(service, h.region.as_deref())?)),
+        }
+    }
+
+    /// Where Tencent requests go: the override, or Tencent's OCR host.
+    pub fn tencent_upstream(&self, t: &TencentSettings) -> Upstream {
+        t.upstream.clone().unwrap_or_else(|| Upstream::https(TENCENT_OCR_HOST))
+    }
+
+    /// The hosts the worker may ever reach: exactly the configured overrides,
+    /// or the providers' own hosts for the configured region.
+    pub fn allowed_authorities(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(h) = &self.huawei {
+            for s in [HuaweiService::Ocr, HuaweiService::Kms, HuaweiService::Apig] {
+                if let Ok(u) = self.huawei_upstream(h, s) {
+                    out.push(u.authority);
+                }
+            }
+        }
+        if let Some(t) = &self.tencent {
+            out.push(self.tencent_upstream(t).authority);
+        }
+        out.dedup();
+        out
+    }
+
+    /// Refuses a URL whose authority is not on [`Self::allowed_authorities`]:
+    /// checked again right before sending, whatever built the URL.
+    pub fn ensure_allowed(&self, url: &str) -> Result<()> {
+        let authority = url
+            .split_once("://")
+            .map(|(_, rest)| rest.split(['/', '?', '#']).next().unwrap_or(""))
+            .unwrap_or("");
+        if !authority.is_empty()
+            && self.allowed_authorities().iter().any(|a| a.eq_ignore_ascii_case(authority))
+        {
+            Ok(())
+        } else {
+            Err(Error::new(
+                ErrorKind::Unavailable,
+                "upstream.forbidden",
+                "upstream host is not allowed",
+            ))
+        }
+    }
+
+    /// The largest body for `target`: a raw image (`base64` false, `framed`
+    /// false) up to the target's base64 budget decoded; a form (`framed`) up
+    /// to that plus framing; a JSON body (`base64`) up to the budget plus
+    /// framing; never above `MAX_BODY_BYTES`.
+    pub fn body_cap(&self, target: Option<Target>, base64: bool, framed: bool) -> u64 {
+        let cap = match target {
+            Some(t) => {
+                let b64 = t.limits().max_base64;
+                // The largest raw image whose base64 fits the budget.
+                let image = if base64 { b64 } else { b64 / 4 * 3 };
+                if framed || base64 {
+                    image.saturating_add(FRAMING_ALLOWANCE)
+                } else {
+                    image
+                }
+            }
+            None => FRAMING_ALLOWANCE,
+        };
+        cap.min(self.max_body_bytes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> =
+            pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        move |k| map.get(k).cloned()
+    }
+
+    const FULL: &[(&str, &str)] = &[
+        ("HUAWEI_AK", "AKVALUE123"),
+        ("HUAWEI_SK", "super-secret-sk-value"),
+        ("HUAWEI_PROJECT_ID", "0123456789abcdef0123456789abcdef"),
+        ("TENCENT_SECRET_ID", "tencent-id"),
+        ("TENCENT_SECRET_KEY", "tencent-super-secret-key"),
+        ("CAPTURE_TOKEN_SECRET", "0123456789abcdef0123456789abcdef-token"),
+        ("ADMIN_SECRET", "0123456789abcdef0123456789abcdef-admin"),
+        ("ALLOWED_ORIGINS", "https://app.example.com, http://localhost:5173"),
+        ("UPSTREAM_HUAWEI", "http://127.0.0.1:9000"),
+    ];
+
+    #[test]
+    fn debug_redacts_every_secret() {
+        let c = WorkerConfig::from_lookup(env(FULL)).unwrap();
+        let text = format!("{c:?}");
+        for s in
+            ["super-secret-sk-value", "tencent-super-secret-key", "-token", "-admin", "AKVALUE123"]
+        {
+            assert!(!text.contains(s), "{s} leaked in {text}");
+        }
+        assert_eq!(c.secret_values().count(), 5);
+    }
+
+    #[test]
+    fn defaults_and_allow_list() {
+        let c = WorkerConfig::from_lookup(env(FULL)).unwrap();
+        assert_eq!(c.max_body_bytes, DEFAULT_MAX_BODY_BYTES);
+        assert_eq!(c.rate_limit_per_minute, DEFAULT_RATE_LIMIT_PER_MINUTE);
+        assert_eq!(c.allowed_authorities(), vec!["127.0.0.1:9000", "ocr.tencentcloudapi.com"]);
+        assert!(c.ensure_allowed("http://127.0.0.1:9000/v2/x").is_ok());
+        assert!(c.ensure_allowed("https://ocr.tencentcloudapi.com/").is_ok());
+        assert!(c.ensure_allowed("http://127.0.0.1:9001/").is_err());
+        assert!(c.ensure_allowed("http://evil.example/").is_err());
+        assert!(c.ensure_allowed("nonsense").is_err());
+    }
+
+    #[test]
+    fn caps() {
+        let c = WorkerConfig::from_lookup(env(FULL)).unwrap();
+        assert_eq!(c.body_cap(Some(Target::HuaweiQuotaInvoice), false, false), 7_500_000);
+        assert_eq!(c.body_cap(Some(Target::TencentBizLicense), false, false), 5_250_000);
+        assert_eq!(c.body_cap(Some(Target::TencentBizLicense), false, true), 5_350_000);
+        assert_eq!(
+            c.body_cap(Some(Target::HuaweiQuotaInvoice), true, true),
+            DEFAULT_MAX_BODY_BYTES
+        );
+        assert_eq!(c.body_cap(None, true, false), FRAMING_ALLOWANCE);
+    }
+
+    #[test]
+    fn bad_values_name_the_variable_not_the_value() {
+        let e = WorkerConfig::from_lookup(env(&[
+            ("HUAWEI_AK", "a b"),
+            ("HUAWEI_SK", "zz"),
+            ("HUAWEI_PROJECT_ID", "p"),
+        ]))
+        .unwrap_err();
+        assert!(e.message().contains("HUAWEI_AK"));
+        assert!(!e.message().contains("zz"));
+        assert!(WorkerConfig::from_lookup(env(&[("HUAWEI_AK", "a")])).is_err());
+        assert!(WorkerConfig::from_lookup(env(&[("CAPTURE_TOKEN_SECRET", "short")])).is_err());
+        assert!(WorkerConfig::from_lookup(env(&[("MAX_BODY_BYTES", "ten")])).is_err());
+        assert!(WorkerConfig::from_lookup(env(&[("UPSTREAM_TENCENT", "file:///x")])).is_err());
+        assert!(WorkerConfig::from_lookup(env(&[("ALLOWED_ORIGINS", "*")])).is_err());
+        let empty = WorkerConfig::from_lookup(env(&[])).unwrap();
+        assert!(empty.huawei.is_none() && empty.admin_secret.is_none());
+    }
+}

@@ -1,0 +1,913 @@
+//! One request through the worker, without I/O: [`admit`] runs the gates on
+//! the request line and headers, [`prepare`] turns the body into a provider
+//! request, [`sign`] signs it for a host from the configuration only,
+//! [`parse_answer`] maps the provider's answer, and [`Reply`] is what goes
+//! back, always JSON (or empty for 204), secrets scrubbed.
+//!
+//! Bodies: a raw image (`Content-Type: image/*` or
+//! `application/octet-stream`, other parameters in the query), a
+//! `multipart/form-data` form (the `image` part or the first file, other
+//! parameters as text fields or in the query), or the client's JSON
+//! parameters (`image`/`imageBase64` as base64).
+
+use std::borrow::Cow;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::api::huawei::{apig, csms, ocr};
+use crate::api::tencent::ocr as tocr;
+use crate::api::{ImageInput, PreparedRequest};
+use crate::error::{Error, ErrorKind, Result};
+use crate::sign::canonical::sha256_hex;
+use crate::sign::ct_eq;
+use crate::worker::config::WorkerConfig;
+use crate::worker::cors::{self, Decision};
+use crate::worker::errors::{local, Failure};
+use crate::worker::limits::RateLimiter;
+use crate::worker::multipart;
+use crate::worker::routes::{self, flag, Route};
+use crate::worker::token;
+use crate::worker::upstream::{self, HuaweiAuth, Outgoing};
+
+/// The request line and the headers the gates read.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Incoming<'a> {
+    /// HTTP method.
+    pub method: &'a str,
+    /// The request URL (absolute or a path); only its path and query are read.
+    pub url: &'a str,
+    /// `Origin`.
+    pub origin: Option<&'a str>,
+    /// `Authorization`.
+    pub authorization: Option<&'a str>,
+    /// `Content-Type`.
+    pub content_type: Option<&'a str>,
+    /// `Content-Length`.
+    pub content_length: Option<&'a str>,
+    /// `Access-Control-Request-Method` (preflight).
+    pub request_method: Option<&'a str>,
+    /// `Access-Control-Request-Headers` (preflight).
+    pub request_headers: Option<&'a str>,
+}
+
+/// How the body is encoded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BodyKind {
+    /// The image bytes themselves.
+    Raw,
+    /// `multipart/form-data` with this boundary.
+    Multipart(String),
+    /// The client's JSON parameters.
+    Json,
+}
+
+/// A request that passed every gate before its body is read.
+#[derive(Clone, Debug)]
+pub struct Admitted {
+    /// The route.
+    pub route: Route,
+    /// The query pairs, decoded.
+    pub query: Vec<(String, String)>,
+    /// The body's encoding.
+    pub kind: BodyKind,
+    /// The most body bytes to read; more is refused with 413.
+    pub cap: u64,
+    /// The CORS decision, for the answer's headers.
+    pub cors: Decision,
+}
+
+/// An answer: status, headers, and a JSON body (none for 204).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reply {
+    /// HTTP status.
+    pub status: u16,
+    /// Headers, CORS ones included.
+    pub headers: Vec<(String, String)>,
+    /// The JSON text, secrets scrubbed.
+    pub body: Option<String>,
+    /// The error code, for the log line.
+    pub code: Option<String>,
+}
+
+/// Replaces every configured secret value in `text`; the last line of
+/// defence should a provider ever echo one back.
+fn scrub(cfg: Option<&WorkerConfig>, text: String) -> String {
+    let Some(cfg) = cfg else { return text };
+    let mut out = text;
+    for s in cfg.secret_values() {
+        // Secrets are at least a few characters; a tiny one would wreck the body.
+        if s.len() >= 4 && out.contains(s) {
+            out = out.replace(s, "[redacted]");
+        }
+    }
+    out
+}
+
+impl Reply {
+    /// A JSON answer with the CORS headers of `cors`.
+    pub fn json(cfg: Option<&WorkerConfig>, cors: &Decision, status: u16, body: String) -> Reply {
+        let mut headers = cors::response_headers(cors);
+        headers.push(("Content-Type".into(), "application/json; charset=utf-8".into()));
+        headers.push(("Cache-Control".into(), "no-store".into()));
+        headers.push(("X-Content-Type-Options".into(), "nosniff".into()));
+        Reply { status, headers, body: Some(scrub(cfg, body)), code: None }
+    }
+
+    /// The JSON answer of a refusal.
+    pub fn failure(cfg: Option<&WorkerConfig>, cors: &Decision, f: &Failure) -> Reply {
+        let mut r = Reply::json(cfg, cors, f.http, f.to_json().to_string());
+        if let Some(s) = f.retry_after {
+            r.headers.push(("Retry-After".into(), s.to_string()));
+        }
+        if f.http == 405 {
+            r.headers.push(("Allow".into(), cors::ALLOW_METHODS.into()));
+        }
+        r.code = Some(f.error.code().to_owned());
+        r
+    }
+
+    /// The answer when the configuration itself is broken: 503, no CORS.
+    pub fn config_error(err: Error) -> Reply {
+        Reply::failure(None, &Decision::NoOrigin, &Failure::local(err.with_status(503)))
+    }
+
+    /// The header value, by case-insensitive name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+}
+
+fn forbidden_origin() -> Failure {
+    local(ErrorKind::Auth, "origin.forbidden", "this origin may not call the proxy", 403)
+}
+
+/// Compares a presented admin secret with the configured one without
+/// leaking either's length or content through timing.
+fn admin_ok(cfg: &WorkerConfig, presented: Option<&str>) -> bool {
+    match (&cfg.admin_secret, presented) {
+        (Some(s), Some(p)) => {
+            ct_eq(sha256_hex(s.expose().as_bytes()).as_bytes(), sha256_hex(p.as_bytes()).as_bytes())
+        }
+        _ => false,
+    }
+}
+
+fn body_kind(content_type: Option<&str>, admin: bool) -> Option<BodyKind> {
+    let ct = content_type.unwrap_or("").trim();
+    let media = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    if media == "application/json" {
+        return Some(BodyKind::Json);
+    }
+    if admin {
+        return None;
+    }
+    if media.starts_with("image/") || media == "application/octet-stream" {
+        return Some(BodyKind::Raw);
+    }
+    multipart::boundary(ct).map(BodyKind::Multipart)
+}
+
+/// Runs the gates in order: CORS (and preflight), route, caller (capture
+/// token or admin secret), rate limit, provider configured, content type,
+/// declared length. `Err` is the complete answer.
+pub fn admit(
+    cfg: &WorkerConfig,
+    req: &Incoming<'_>,
+    now_ms: u64,
+    limiter: &mut RateLimiter,
+) -> std::result::Result<Admitted, Reply> {
+    let decision = cors::decide(&cfg.origins, req.origin);
+    let fail = |d: &Decision, f: Failure| Reply::failure(Some(cfg), d, &f);
+    let (path, query) = routes::split_url(req.url);
+    let query = routes::parse_query(query);
+    let admin_enabled = cfg.admin_secret.is_some();
+
+    if req.method.eq_ignore_ascii_case("OPTIONS") {
+        let capture_path = matches!(path, "/v1/huawei/quota-invoice" | "/v1/tencent/biz-license");
+        return Err(match &decision {
+            Decision::Refused => fail(&decision, forbidden_origin()),
+            _ if !capture_path => fail(
+                &Decision::NoOrigin,
+                local(ErrorKind::InvalidArgument, "route.not_found", "no such route", 404),
+            ),
+            Decision::NoOrigin => Reply {
+                status: 204,
+                headers: vec![
+                    ("Vary".into(), "Origin".into()),
+                    ("Allow".into(), cors::ALLOW_METHODS.into()),
+                ],
+                body: None,
+                code: None,
+            },
+            Decision::Allowed(o) if cors::preflight_ok(req.request_method, req.request_headers) => {
+                Reply { status: 204, headers: cors::preflight_headers(o), body: None, code: None }
+            }
+            Decision::Allowed(_) => fail(
+                &Decision::NoOrigin,
+                local(
+                    ErrorKind::InvalidArgument,
+                    "cors.preflight",
+                    "only POST with Authorization and Content-Type is allowed",
+                    403,
+                ),
+            ),
+        });
+    }
+    if decision == Decision::Refused {
+        return Err(fail(&decision, forbidden_origin()));
+    }
+    let route = routes::route(req.method, path, &query, admin_enabled)
+        .map_err(|e| fail(&decision, Failure::local(e)))?;
+
+    let rate_key = if route.is_admin() {
+        if req.origin.is_some() {
+            // The admin secret must never live in a page.
+            return Err(fail(&Decision::NoOrigin, forbidden_origin()));
+        }
+        if !admin_ok(cfg, token::bearer(req.authorization)) {
+            return Err(fail(
+                &decision,
+                local(
+                    ErrorKind::Auth,
+                    "admin.unauthorized",
+                    "the admin secret is missing or wrong",
+                    401,
+                ),
+            ));
+        }
+        "admin".to_owned()
+    } else {
+        let Some(secret) = &cfg.token_secret else {
+            return Err(fail(
+                &decision,
+                local(
+                    ErrorKind::Unavailable,
+                    "config.missing",
+                    "capture tokens are not configured",
+                    503,
+                ),
+            ));
+        };
+        let scope = route.scope().unwrap_or("");
+        let presented = token::bearer(req.authorization);
+        let claims = token::verify(secret.expose(), presented, scope, now_ms / 1000)
+            .map_err(|e| fail(&decision, Failure::local(e)))?;
+        format!("t:{}", claims.nonce)
+    };
+    if let Err(secs) = limiter.check(&rate_key, cfg.rate_limit_per_minute, now_ms) {
+        let err = Error::new(
+            ErrorKind::Throttled,
+            "rate.limited",
+            "too many requests for this token; retry later",
+        );
+        let f = Failure::local(err.with_status(429).with_retryable(true)).with_retry_after(secs);
+        return Err(fail(&decision, f));
+    }
+    let configured = match route.huawei_service() {
+        Some(_) => cfg.huawei.is_some(),
+        None => cfg.tencent.is_some(),
+    };
+    if !configured {
+        return Err(fail(
+            &decision,
+            local(
+                ErrorKind::Unavailable,
+                "config.missing",
+                "this proxy is not configured for that provider",
+                503,
+            ),
+        ));
+    }
+    let Some(kind) = body_kind(req.content_type, route.is_admin()) else {
+        let msg = if route.is_admin() {
+            "send application/json"
+        } else {
+            "send image/*, multipart/form-data or application/json"
+        };
+        return Err(fail(
+            &decision,
+            local(ErrorKind::InvalidArgument, "content_type.unsupported", msg, 415),
+        ));
+    };
+    let cap = cfg.body_cap(
+        route.target(),
+        kind == BodyKind::Json,
+        matches!(kind, BodyKind::Multipart(_)),
+    );
+    if let Some(len) = req.content_length {
+        let len: u64 = len.trim().parse().map_err(|_| {
+            fail(
+                &decision,
+                local(
+                    ErrorKind::InvalidArgument,
+                    "body.length",
+                    "Content-Length is not a number",
+                    400,
+                ),
+            )
+        })?;
+        if len > cap {
+            return Err(fail(&decision, too_large(cap)));
+        }
+    }
+    Ok(Admitted { route, query, kind, cap, cors: decision })
+}
+
+/// The 413 refusal for a body over `cap` bytes.
+pub fn too_large(cap: u64) -> Failure {
+    let msg = format!("the body is larger than this route accepts ({cap} bytes)");
+    Failure::local(Error::new(ErrorKind::InvalidArgument, "body.too_large", msg).with_status(413))
+}
+
+fn unknown_param(name: &str) -> Error {
+    let name: String = name.chars().take(40).collect();
+    Error::invalid_argument("argument.unknown", format!("unknown parameter {name:?}"))
+}
+
+/// Text parameters (query and form fields), checked against the names a route knows.
+fn text_params(
+    admitted: &Admitted,
+    extra: Vec<(String, String)>,
+    known: &[&str],
+) -> Result<Vec<(String, String)>> {
+    let mut all: Vec<(String, String)> = admitted.query.clone();
+    all.extend(extra);
+    for (k, _) in &all {
+        if !known.contains(&k.as_str()) {
+            return Err(unknown_param(k));
+        }
+    }
+    Ok(all)
+}
+
+fn param<'p>(all: &'p [(String, String)], key: &str) -> Option<&'p str> {
+    all.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+}
+
+fn image_config_text(v: &str) -> Result<tocr::ImageConfig> {
+    let mut cfg = tocr::ImageConfig::default();
+    for item in v.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        match item {
+            "name" => cfg.name = true,
+            "address" => cfg.address = true,
+            _ => {
+                return Err(Error::invalid_argument(
+                    "argument.invalid",
+                    "imageConfig is a comma list of name, address",
+                ))
+            }
+        }
+    }
+    Ok(cfg)
+}
+
+fn json_error(e: &serde_json::Error) -> Error {
+    let m: String = e.to_string().chars().take(160).collect();
+    Error::invalid_argument("argument.invalid", format!("the JSON body is not valid: {m}"))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct HuaweiJson<'a> {
+    #[serde(borrow, default)]
+    image: Option<Cow<'a, str>>,
+    #[serde(default)]
+    url: Option<String>,
+    #[serde(default)]
+    enterprise_project_id: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct TencentJson<'a> {
+    #[serde(borrow, default)]
+    image: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    image_base64: Option<Cow<'a, str>>,
+    #[serde(default)]
+    image_url: Option<String>,
+    #[serde(default)]
+    image_config: Option<tocr::ImageConfig>,
+    #[serde(default)]
+    reg_num: Option<String>,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    address: Option<String>,
+    #[serde(default)]
+    skip_reg_num_check: bool,
+    #[serde(default)]
+    reg_capital: Option<Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct DeleteTagJson {
+    secret_id: String,
+    key: String,
+}
+
+/// The image bytes of an upload, if any, and its text fields.
+type Upload<'b> = (Option<&'b [u8]>, Vec<(String, String)>);
+
+/// A file part or the raw body, when the route got one.
+fn upload<'b>(admitted: &Admitted, body: &'b [u8]) -> Result<Upload<'b>> {
+    match &admitted.kind {
+        BodyKind::Raw => Ok((Some(body), Vec::new())),
+        BodyKind::Multipart(b) => {
+            let form = multipart::parse(body, b)?;
+            let file = form.file().map(|p| p.data);
+            Ok((file, form.texts()?))
+        }
+        BodyKind::Json => Ok((None, Vec::new())),
+    }
+}
+
+/// Builds the provider request from the body: parses it as its kind says,
+/// probes and checks any image against the route's limits (refusing with
+/// `image.rejected` and the violations before anything is sent).
+pub fn prepare(
+    cfg: &WorkerConfig,
+    admitted: &Admitted,
+    body: &[u8],
+) -> std::result::Result<PreparedRequest, Failure> {
+    prepare_inner(cfg, admitted, body).map_err(Failure::from_error)
+}
+
+fn prepare_inner(cfg: &WorkerConfig, a: &Admitted, body: &[u8]) -> Result<PreparedRequest> {
+    let not_configured =
+        || Error::new(ErrorKind::Unavailable, "config.missing", "provider not configured");
+    match a.route {
+        Route::QuotaInvoice => {
+            let h = cfg.huawei.as_ref().ok_or_else(not_configured)?;
+            if a.kind == BodyKind::Json {
+                text_params(a, Vec::new(), &[])?;
+                let j: HuaweiJson<'_> = serde_json::from_slice(body).map_err(|e| json_error(&e))?;
+                let p = ocr::QuotaInvoiceParams {
+                    image: j.image.as_deref().map(ImageInput::Base64),
+                    url: j.url.as_deref(),
+                    enterprise_project_id: j.enterprise_project_id.as_deref(),
+                };
+                return ocr::recognize_quota_invoice(h.region.as_deref(), &h.project_id, &p);
+            }
+            let (file, texts) = upload(a, body)?;
+            let all = text_params(a, texts, &["url", "enterpriseProjectId"])?;
+            let p = ocr::QuotaInvoiceParams {
+                image: file.map(ImageInput::Bytes),
+                url: param(&all, "url"),
+                enterprise_project_id: param(&all, "enterpriseProjectId"),
+            };
+            ocr::recognize_quota_invoice(h.region.as_deref(), &h.project_id, &p)
+        }
+        Route::BasicBizLicense | Route::BizLicense => {
+            let t = cfg.tencent.as_ref().ok_or_else(not_configured)?;
+            let region = t.region.as_deref();
+            let build = |p: &tocr::BizLicenseParams<'_>, cap: bool| match a.route {
+                Route::BizLicense => tocr::verify_biz_license(p),
+                _ => tocr::verify_basic_biz_license(p, cap),
+            };
+            if a.kind == BodyKind::Json {
+                text_params(a, Vec::new(), &["detailed"])?;
+                let j: TencentJson<'_> =
+                    serde_json::from_slice(body).map_err(|e| json_error(&e))?;
+                let b64 = match (&j.image, &j.image_base64) {
+                    (Some(_), Some(_)) => {
+                        return Err(Error::invalid_argument(
+                            "argument.conflict",
+                            "give image or imageBase64, not both",
+                        ))
+                    }
+                    (a, b) => a.as_deref().or(b.as_deref()),
+                };
+                let cap = match &j.reg_capital {
+                    None | Some(Value::Null) | Some(Value::Bool(false)) => false,
+                    Some(Value::Bool(true)) => true,
+                    Some(v) if v.as_u64() == Some(1) => true,
+                    Some(_) => {
+                        return Err(Error::invalid_argument(
+                            "argument.invalid",
+                            "regCapital is true or 1",
+                        ))
+                    }
+                };
+                let p = tocr::BizLicenseParams {
+                    image: b64.map(ImageInput::Base64),
+                    image_url: j.image_url.as_deref(),
+                    image_config: j.image_config,
+                    reg_num: j.reg_num.as_deref(),
+                    name: j.name.as_deref(),
+                    address: j.address.as_deref(),
+                    region,
+                    skip_reg_num_check: j.skip_reg_num_check,
+                };
+                return build(&p, cap);
+            }
+            let (file, texts) = upload(a, body)?;
+            let known = [
+                "detailed",
+                "imageUrl",
+                "imageConfig",
+                "regNum",
+                "name",
+                "address",
+                "skipRegNumCheck",
+                "regCapital",
+            ];
+            let all = text_params(a, texts, &known)?;
+            let image_config = param(&all, "imageConfig").map(image_config_text).transpose()?;
+            let p = tocr::BizLicenseParams {
+                image: file.map(ImageInput::Bytes),
+                image_url: param(&all, "imageUrl"),
+                image_config,
+                reg_num: param(&all, "regNum"),
+                name: param(&all, "name"),
+                address: param(&all, "address"),
+                region,
+                skip_reg_num_check: param(&all, "skipRegNumCheck").is_some_and(flag),
+            };
+            build(&p, param(&all, "regCapital").is_some_and(flag))
+        }
+        Route::AdminCsmsList | Route::AdminCsmsDeleteTag | Route::AdminApigCreateApp => {
+            let h = cfg.huawei.as_ref().ok_or_else(not_configured)?;
+            text_params(a, Vec::new(), &[])?;
+            let body = if body.is_empty() { b"{}".as_slice() } else { body };
+            match a.route {
+                Route::AdminCsmsList => {
+                    let p: csms::ListResourceInstancesParams =
+                        serde_json::from_slice(body).map_err(|e| json_error(&e))?;
+                    csms::list_resource_instances(h.region.as_deref(), &h.project_id, &p)
+                }
+                Route::AdminCsmsDeleteTag => {
+                    let p: DeleteTagJson =
+                        serde_json::from_slice(body).map_err(|e| json_error(&e))?;
+                    csms::delete_secret_tag(
+                        h.region.as_deref(),
+                        &h.project_id,
+                        &p.secret_id,
+                        &p.key,
+                    )
+                }
+                _ => {
+                    let p: apig::CreateAppParams =
+                        serde_json::from_slice(body).map_err(|e| json_error(&e))?;
+                    apig::create_app(h.region.as_deref(), &p)
+                }
+            }
+        }
+    }
+}
+
+/// Signs `prepared` for the configured host of its provider at `now_secs`,
+/// and checks the URL against the allow-list once more.
+pub fn sign(
+    cfg: &WorkerConfig,
+    route: Route,
+    prepared: &PreparedRequest,
+    now_secs: u64,
+) -> std::result::Result<Outgoing, Failure> {
+    let not_configured = || {
+        Failure::from_error(Error::new(
+            ErrorKind::Unavailable,
+            "config.missing",
+            "provider not configured",
+        ))
+    };
+    let out = match route.huawei_service() {
+        Some(service) => {
+            let h = cfg.huawei.as_ref().ok_or_else(not_configured)?;
+            let to = cfg.huawei_upstream(h, service).map_err(Failure::from_error)?;
+            upstream::sign_huawei(
+                prepared,
+                &to,
+                HuaweiAuth::AkSk(&h.credentials),
+                &h.project_id,
+                now_secs,
+            )
+        }
+        None => {
+            let t = cfg.tencent.as_ref().ok_or_else(not_configured)?;
+            upstream::sign_tencent(
+                prepared,
+                &cfg.tencent_upstream(t),
+                &t.credentials,
+                None,
+                now_secs,
+            )
+        }
+    }
+    .map_err(|e| {
+        Failure::from_error(Error::new(ErrorKind::Protocol, "sign.failed", e.message().to_owned()))
+    })?;
+    cfg.ensure_allowed(&out.url).map_err(|e| Failure::local(e.with_status(502)))?;
+    Ok(out)
+}
+
+/// Maps the provider's answer: `Ok((status, json))` for success (no JSON for
+/// a 204), `Err` for the provider's error, typed as the client's would be.
+pub fn parse_answer(
+    route: Route,
+    status: u16,
+    request_id: Option<&str>,
+    body: &[u8],
+) -> Result<(u16, Option<String>)> {
+    let enc = |r: std::result::Result<String, serde_json::Error>| {
+        r.map_err(|_| Error::new(ErrorKind::Protocol, "result.encode", "result not encodable"))
+    };
+    match route {
+        Route::QuotaInvoice => {
+            let r = ocr::parse_quota_invoice(status, request_id, body)?;
+            Ok((200, Some(enc(serde_json::to_string(&r))?)))
+        }
+        Route::BasicBizLicense => {
+            let r = tocr::parse_verify_basic_biz_license(status, body)?;
+            Ok((200, Some(enc(serde_json::to_string(&r))?)))
+        }
+        Route::BizLicense => {
+            let r = tocr::parse_verify_biz_license(status, body)?;
+            Ok((200, Some(enc(serde_json::to_string(&r))?)))
+        }
+        Route::AdminCsmsList => {
+            let r = csms::parse_list_resource_instances(status, request_id, body)?;
+            Ok((200, Some(enc(serde_json::to_string(&r))?)))
+        }
+        Route::AdminCsmsDeleteTag => {
+            csms::parse_delete_secret_tag(status, request_id, body)?;
+            Ok((204, None))
+        }
+        Route::AdminApigCreateApp => {
+            let r = apig::parse_create_app(status, request_id, body)?;
+            Ok((201, Some(enc(serde_json::to_string(&r))?)))
+        }
+    }
+}
+
+/// The success answer.
+pub fn success(
+    cfg: &WorkerConfig,
+    admitted: &Admitted,
+    status: u16,
+    json: Option<String>,
+) -> Reply {
+    match json {
+        Some(j) => Reply::json(Some(cfg), &admitted.cors, status, j),
+        None => Reply {
+            status,
+            headers: cors::response_headers(&admitted.cors),
+            body: None,
+            code: None,
+        },
+    }
+}
+
+/// The error answer of a request that was admitted.
+pub fn failure(cfg: &WorkerConfig, admitted: &Admitted, f: &Failure) -> Reply {
+    Reply::failure(Some(cfg), &admitted.cors, f)
+}
+
+/// The log line: route, status, error code and duration; never headers,
+/// tokens, bodies or secrets.
+pub fn log_line(route: Option<Route>, status: u16, code: Option<&str>, ms: u64) -> String {
+    serde_json::json!({
+        "route": route.map(Route::name),
+        "status": status,
+        "code": code,
+        "ms": ms,
+    })
+    .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    const TOKEN_SECRET: &str = "0123456789abcdef0123456789abcdef-token";
+    const ADMIN: &str = "0123456789abcdef0123456789abcdef-admin";
+    const NOW_MS: u64 = 1_700_000_000_000;
+    const PNG: [u8; 33] = [
+        0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, b'I', b'H', b'D', b'R', 0, 0,
+        0, 64, 0, 0, 0, 32, 8, 2, 0, 0, 0, 0, 0, 0, 0,
+    ];
+    const GIF: &[u8] = b"GIF89a\x40\x00\x20\x00\x00\x00\x00;";
+
+    fn config(admin: bool) -> WorkerConfig {
+        let mut m: HashMap<&str, &str> = HashMap::from([
+            ("HUAWEI_AK", "dev-ak"),
+            ("HUAWEI_SK", "dev-sk-secret"),
+            ("HUAWEI_PROJECT_ID", "0123456789abcdef0123456789abcdef"),
+            ("TENCENT_SECRET_ID", "dev-secret-id"),
+            ("TENCENT_SECRET_KEY", "dev-secret-key"),
+            ("CAPTURE_TOKEN_SECRET", TOKEN_SECRET),
+            ("ALLOWED_ORIGINS", "https://app.example.com"),
+            ("UPSTREAM_HUAWEI", "http://127.0.0.1:9000"),
+            ("UPSTREAM_TENCENT", "http://127.0.0.1:9000"),
+            ("RATE_LIMIT_PER_MINUTE", "3"),
+        ]);
+        if admin {
+            m.insert("ADMIN_SECRET", ADMIN);
+        }
+        WorkerConfig::from_lookup(|k| m.get(k).map(|v| (*v).to_owned())).unwrap()
+    }
+
+    fn token(scope: &[&str]) -> String {
+        let s: Vec<String> = scope.iter().map(|x| (*x).to_owned()).collect();
+        format!(
+            "Bearer {}",
+            token::issue(TOKEN_SECRET, &s, 300, NOW_MS / 1000, b"nonce-123").unwrap()
+        )
+    }
+
+    fn req<'a>(url: &'a str, auth: Option<&'a str>, ct: &'a str) -> Incoming<'a> {
+        Incoming {
+            method: "POST",
+            url,
+            authorization: auth,
+            content_type: Some(ct),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn happy_path_raw_image() {
+        let cfg = config(false);
+        let mut l = RateLimiter::new();
+        let t = token(&["huawei.quotaInvoice"]);
+        let a = admit(
+            &cfg,
+            &req("https://w/v1/huawei/quota-invoice", Some(&t), "image/png"),
+            NOW_MS,
+            &mut l,
+        )
+        .unwrap();
+        assert_eq!((a.route, a.cap), (Route::QuotaInvoice, 7_500_000));
+        let p = prepare(&cfg, &a, &PNG).unwrap();
+        let out = sign(&cfg, a.route, &p, NOW_MS / 1000).unwrap();
+        assert_eq!(
+            out.url,
+            "http://127.0.0.1:9000/v2/0123456789abcdef0123456789abcdef/ocr/quota-invoice"
+        );
+        assert!(out.headers.iter().any(|(k, _)| k == "Authorization"));
+    }
+
+    #[test]
+    fn tencent_multipart_and_json() {
+        let cfg = config(false);
+        let mut l = RateLimiter::new();
+        let t = token(&["tencent.bizLicense"]);
+        let mut body =
+            b"--B\r\nContent-Disposition: form-data; name=\"image\"; filename=\"a.png\"\r\n\r\n"
+                .to_vec();
+        body.extend_from_slice(&PNG);
+        body.extend_from_slice(
+            b"\r\n--B\r\nContent-Disposition: form-data; name=\"regCapital\"\r\n\r\n1\r\n--B--\r\n",
+        );
+        let a = admit(
+            &cfg,
+            &req(
+                "/v1/tencent/biz-license?imageConfig=name",
+                Some(&t),
+                "multipart/form-data; boundary=B",
+            ),
+            NOW_MS,
+            &mut l,
+        )
+        .unwrap();
+        let p = prepare(&cfg, &a, &body).unwrap();
+        let text = String::from_utf8(p.body.clone()).unwrap();
+        assert!(text.contains("\"RegCapital\":1") && text.contains("ImageConfig"), "{text}");
+        let a = admit(
+            &cfg,
+            &req("/v1/tencent/biz-license?detailed=1", Some(&t), "application/json"),
+            NOW_MS,
+            &mut l,
+        )
+        .unwrap();
+        assert_eq!(a.route, Route::BizLicense);
+        let p = prepare(&cfg, &a, br#"{"regNum":"91110000802100433B","name":"x"}"#).unwrap();
+        assert_eq!(p.header_value("X-TC-Action"), Some("VerifyBizLicense"));
+        let bad = prepare(&cfg, &a, br#"{"regNum":"x","bogus":1}"#).unwrap_err();
+        assert_eq!((bad.http, bad.error.code()), (400, "argument.invalid"));
+    }
+
+    #[test]
+    fn invalid_images_are_refused_with_violations() {
+        let cfg = config(false);
+        let mut l = RateLimiter::new();
+        let t = token(&["tencent.bizLicense"]);
+        let a = admit(&cfg, &req("/v1/tencent/biz-license", Some(&t), "image/gif"), NOW_MS, &mut l)
+            .unwrap();
+        let f = prepare(&cfg, &a, GIF).unwrap_err();
+        assert_eq!((f.http, f.error.code()), (422, "image.rejected"));
+        assert_eq!(f.to_json()["error"]["violations"][0]["code"], "image.format");
+    }
+
+    #[test]
+    fn gates() {
+        let cfg = config(false);
+        let mut l = RateLimiter::new();
+        let t = token(&["huawei.quotaInvoice"]);
+        let run = |l: &mut RateLimiter, r: Incoming<'_>| admit(&cfg, &r, NOW_MS, l).unwrap_err();
+        let r = run(&mut l, req("/v1/huawei/quota-invoice", None, "image/png"));
+        assert_eq!((r.status, r.code.as_deref()), (401, Some("token.missing")));
+        let r = run(&mut l, req("/v1/tencent/biz-license", Some(&t), "image/png"));
+        assert_eq!((r.status, r.code.as_deref()), (403, Some("token.scope")));
+        let r = run(&mut l, req("/v1/huawei/quota-invoice", Some(&t), "text/plain"));
+        assert_eq!(r.status, 415);
+        let mut big = req("/v1/huawei/quota-invoice", Some(&t), "image/png");
+        big.content_length = Some("11000000");
+        let r = run(&mut l, big);
+        assert_eq!((r.status, r.code.as_deref()), (413, Some("body.too_large")));
+        let mut evil = req("/v1/huawei/quota-invoice", Some(&t), "image/png");
+        evil.origin = Some("https://evil.test");
+        let r = run(&mut l, evil);
+        assert_eq!((r.status, r.header("Access-Control-Allow-Origin")), (403, None));
+        assert_eq!(r.header("Vary"), Some("Origin"));
+        let r = run(&mut l, req("/v1/admin/csms/list", Some("Bearer x"), "application/json"));
+        assert_eq!(r.status, 404);
+        // Rate limit: 3 per minute; the 415 and 413 above counted two.
+        let ok = req("/v1/huawei/quota-invoice", Some(&t), "image/png");
+        assert!(admit(&cfg, &ok, NOW_MS, &mut l).is_ok());
+        let r = run(&mut l, ok);
+        assert_eq!((r.status, r.header("Retry-After")), (429, Some("60")));
+    }
+
+    #[test]
+    fn preflight() {
+        let cfg = config(false);
+        let mut l = RateLimiter::new();
+        let mut p =
+            Incoming { method: "OPTIONS", url: "/v1/huawei/quota-invoice", ..Default::default() };
+        p.origin = Some("https://app.example.com");
+        p.request_method = Some("POST");
+        p.request_headers = Some("authorization,content-type");
+        let r = admit(&cfg, &p, NOW_MS, &mut l).unwrap_err();
+        assert_eq!(r.status, 204);
+        assert_eq!(r.header("Access-Control-Allow-Origin"), Some("https://app.example.com"));
+        assert_eq!(r.header("Vary"), Some("Origin"));
+        p.origin = Some("https://evil.test");
+        let r = admit(&cfg, &p, NOW_MS, &mut l).unwrap_err();
+        assert_eq!((r.status, r.header("Access-Control-Allow-Origin")), (403, None));
+        p.origin = Some("https://app.example.com");
+        p.request_method = Some("DELETE");
+        assert_eq!(admit(&cfg, &p, NOW_MS, &mut l).unwrap_err().status, 403);
+    }
+
+    #[test]
+    fn admin_secret() {
+        let cfg = config(true);
+        let mut l = RateLimiter::new();
+        let wrong = admit(
+            &cfg,
+            &req("/v1/admin/csms/list", Some("Bearer nope"), "application/json"),
+            NOW_MS,
+            &mut l,
+        )
+        .unwrap_err();
+        assert_eq!((wrong.status, wrong.code.as_deref()), (401, Some("admin.unauthorized")));
+        let good = format!("Bearer {ADMIN}");
+        let a = admit(
+            &cfg,
+            &req("/v1/admin/csms/list", Some(&good), "application/json"),
+            NOW_MS,
+            &mut l,
+        )
+        .unwrap();
+        let p = prepare(&cfg, &a, b"{\"limit\":5}").unwrap();
+        assert!(p.path.ends_with("/csms/resource_instances/action"));
+        let mut from_page = req("/v1/admin/csms/list", Some(&good), "application/json");
+        from_page.origin = Some("https://app.example.com");
+        assert_eq!(admit(&cfg, &from_page, NOW_MS, &mut l).unwrap_err().status, 403);
+    }
+
+    #[test]
+    fn replies_scrub_secrets_and_log_lines_hold_none() {
+        let cfg = config(true);
+        let r = Reply::json(
+            Some(&cfg),
+            &Decision::NoOrigin,
+            200,
+            format!("{{\"echo\":\"{ADMIN} dev-sk-secret\"}}"),
+        );
+        let body = r.body.unwrap();
+        assert!(!body.contains(ADMIN) && !body.contains("dev-sk-secret"), "{body}");
+        let line = log_line(Some(Route::QuotaInvoice), 200, None, 12);
+        assert_eq!(line, r#"{"code":null,"ms":12,"route":"huawei.quotaInvoice","status":200}"#);
+    }
+
+    #[test]
+    fn answers_are_typed() {
+        let ok = br#"{"result":{"number":"1","code":"2","location":"x","amount":"5.00"}}"#;
+        let (s, j) = parse_answer(Route::QuotaInvoice, 200, Some("rid"), ok).unwrap();
+        assert_eq!(s, 200);
+        assert!(j.unwrap().contains("\"requestId\":\"rid\""));
+        let e = parse_answer(
+            Route::QuotaInvoice,
+            401,
+            None,
+            br#"{"error_code":"APIGW.0301","error_msg":"x"}"#,
+        )
+        .unwrap_err();
+        assert_eq!(Failure::from_error(e).http, 502);
+    }
+}

@@ -1,0 +1,27 @@
+//! The edge proxy's core, free of I/O so it is tested natively: which route
+//! a request asks for, whether its origin and capture token let it in, how
+//! much body it may send, how that body becomes a provider request, and how
+//! every outcome becomes a JSON answer. The wasm shell (`js/worker.rs`, full
+//! build) reads the body, signs with [`upstream`] and sends.
+//!
+//! A request passes these gates in order, each answering with JSON when it
+//! refuses: CORS ([`cors`]), route ([`routes`]), caller authorisation
+//! ([`token`] or the admin secret), rate limit ([`limits`]), declared body
+//! size; then the body is read under a cap, parsed ([`multipart`] or JSON or
+//! raw bytes), probed and checked against the target's image limits, and only
+//! then signed and forwarded to a host fixed by [`config`].
+
+pub mod config;
+pub mod cors;
+pub mod errors;
+pub mod handler;
+pub mod limits;
+pub mod multipart;
+pub mod routes;
+pub mod token;
+pub mod upstream;
+
+pub use config::WorkerConfig;
+pub use errors::Failure;
+pub use handler::{Admitted, BodyKind, Incoming, Reply};
+pub use routes::Route;

@@ -1,0 +1,261 @@
+//! The worker's routes: method and path to [`Route`], nothing else. The
+//! request never names a host or an upstream path: each route maps to one
+//! fixed operation.
+
+use crate::api::endpoints::HuaweiService;
+use crate::api::Operation;
+use crate::error::{Error, ErrorKind};
+use crate::image::Target;
+
+/// One operation the worker serves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Route {
+    /// `POST /v1/huawei/quota-invoice`: RecognizeQuotaInvoice.
+    QuotaInvoice,
+    /// `POST /v1/tencent/biz-license`: VerifyBasicBizLicense.
+    BasicBizLicense,
+    /// `POST /v1/tencent/biz-license?detailed=1`: VerifyBizLicense.
+    BizLicense,
+    /// `POST /v1/admin/csms/list`: CSMS ListResourceInstances.
+    AdminCsmsList,
+    /// `POST /v1/admin/csms/delete-tag`: CSMS DeleteSecretTag.
+    AdminCsmsDeleteTag,
+    /// `POST /v1/admin/apig/apps`: APIG Create APP.
+    AdminApigCreateApp,
+}
+
+/// Every path served, for the preflight and 404/405 answers.
+pub const PATHS: [&str; 5] = [
+    "/v1/huawei/quota-invoice",
+    "/v1/tencent/biz-license",
+    "/v1/admin/csms/list",
+    "/v1/admin/csms/delete-tag",
+    "/v1/admin/apig/apps",
+];
+
+impl Route {
+    /// The name in logs and the scope a capture token needs.
+    pub fn name(self) -> &'static str {
+        match self {
+            Route::QuotaInvoice => "huawei.quotaInvoice",
+            Route::BasicBizLicense => "tencent.bizLicense",
+            Route::BizLicense => "tencent.bizLicense.detailed",
+            Route::AdminCsmsList => "admin.csms.list",
+            Route::AdminCsmsDeleteTag => "admin.csms.deleteTag",
+            Route::AdminApigCreateApp => "admin.apig.createApp",
+        }
+    }
+
+    /// The capture-token scope required, or `None` for admin routes.
+    pub fn scope(self) -> Option<&'static str> {
+        match self {
+            Route::QuotaInvoice => Some("huawei.quotaInvoice"),
+            Route::BasicBizLicense | Route::BizLicense => Some("tencent.bizLicense"),
+            _ => None,
+        }
+    }
+
+    /// True for the routes behind the admin secret.
+    pub fn is_admin(self) -> bool {
+        self.scope().is_none()
+    }
+
+    /// The image target whose limits apply to uploads.
+    pub fn target(self) -> Option<Target> {
+        match self {
+            Route::QuotaInvoice => Some(Target::HuaweiQuotaInvoice),
+            Route::BasicBizLicense | Route::BizLicense => Some(Target::TencentBizLicense),
+            _ => None,
+        }
+    }
+
+    /// The provider operation.
+    pub fn operation(self) -> Operation {
+        match self {
+            Route::QuotaInvoice => Operation::RecognizeQuotaInvoice,
+            Route::BasicBizLicense => Operation::VerifyBasicBizLicense,
+            Route::BizLicense => Operation::VerifyBizLicense,
+            Route::AdminCsmsList => Operation::ListResourceInstances,
+            Route::AdminCsmsDeleteTag => Operation::DeleteSecretTag,
+            Route::AdminApigCreateApp => Operation::CreateApp,
+        }
+    }
+
+    /// The Huawei service, for Huawei routes.
+    pub fn huawei_service(self) -> Option<HuaweiService> {
+        match self {
+            Route::QuotaInvoice => Some(HuaweiService::Ocr),
+            Route::AdminCsmsList | Route::AdminCsmsDeleteTag => Some(HuaweiService::Kms),
+            Route::AdminApigCreateApp => Some(HuaweiService::Apig),
+            _ => None,
+        }
+    }
+}
+
+/// Splits a request URL into its path and its query string (without `?`).
+/// An absolute URL's authority is dropped: it never chooses anything.
+pub fn split_url(url: &str) -> (&str, &str) {
+    let rest = match url.split_once("://") {
+        Some((_, r)) => r.find('/').and_then(|i| r.get(i..)).unwrap_or("/"),
+        None => url,
+    };
+    let rest = rest.split('#').next().unwrap_or("");
+    match rest.split_once('?') {
+        Some((p, q)) => (p, q),
+        None => (rest, ""),
+    }
+}
+
+fn hex(b: u8) -> Option<u8> {
+    char::from(b).to_digit(16).and_then(|d| u8::try_from(d).ok())
+}
+
+/// Decodes `%XX` and `+` in one query component; invalid UTF-8 is replaced.
+pub fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        match c {
+            b'+' => out.push(b' '),
+            b'%' => {
+                match (b.get(i + 1).copied().and_then(hex), b.get(i + 2).copied().and_then(hex)) {
+                    (Some(h), Some(l)) => {
+                        out.push(h << 4 | l);
+                        i += 2;
+                    }
+                    _ => out.push(b'%'),
+                }
+            }
+            _ => out.push(c),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Parses a query string into decoded pairs, at most 32 of them.
+pub fn parse_query(q: &str) -> Vec<(String, String)> {
+    q.split('&')
+        .filter(|s| !s.is_empty())
+        .take(32)
+        .map(|kv| match kv.split_once('=') {
+            Some((k, v)) => (percent_decode(k), percent_decode(v)),
+            None => (percent_decode(kv), String::new()),
+        })
+        .collect()
+}
+
+/// True for `1`, `true`, `yes` and an empty value (a bare flag).
+pub fn flag(v: &str) -> bool {
+    matches!(v.trim().to_ascii_lowercase().as_str(), "" | "1" | "true" | "yes")
+}
+
+/// A routing refusal: 404 or 405 with an `Allow` header.
+fn not_found() -> Error {
+    Error::new(ErrorKind::InvalidArgument, "route.not_found", "no such route").with_status(404)
+}
+
+/// Finds the route for `method` and `path` with its query pairs. Admin
+/// routes are found only when `admin_enabled` (404 otherwise, as if absent).
+pub fn route(
+    method: &str,
+    path: &str,
+    query: &[(String, String)],
+    admin_enabled: bool,
+) -> Result<Route, Error> {
+    let route = match path {
+        "/v1/huawei/quota-invoice" => Route::QuotaInvoice,
+        "/v1/tencent/biz-license" => {
+            let detailed = query.iter().any(|(k, v)| k == "detailed" && flag(v));
+            if detailed {
+                Route::BizLicense
+            } else {
+                Route::BasicBizLicense
+            }
+        }
+        "/v1/admin/csms/list" if admin_enabled => Route::AdminCsmsList,
+        "/v1/admin/csms/delete-tag" if admin_enabled => Route::AdminCsmsDeleteTag,
+        "/v1/admin/apig/apps" if admin_enabled => Route::AdminApigCreateApp,
+        _ => return Err(not_found()),
+    };
+    if !method.eq_ignore_ascii_case("POST") {
+        return Err(Error::new(
+            ErrorKind::InvalidArgument,
+            "method.not_allowed",
+            "only POST is served here",
+        )
+        .with_status(405));
+    }
+    Ok(route)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(s: &str) -> Vec<(String, String)> {
+        parse_query(s)
+    }
+
+    #[test]
+    fn routes_and_detail_flag() {
+        assert_eq!(route("POST", "/v1/huawei/quota-invoice", &[], false), Ok(Route::QuotaInvoice));
+        assert_eq!(
+            route("post", "/v1/tencent/biz-license", &[], false),
+            Ok(Route::BasicBizLicense)
+        );
+        assert_eq!(
+            route("POST", "/v1/tencent/biz-license", &q("detailed=1"), false),
+            Ok(Route::BizLicense)
+        );
+        assert_eq!(
+            route("POST", "/v1/tencent/biz-license", &q("detailed=0"), false),
+            Ok(Route::BasicBizLicense)
+        );
+        assert_eq!(
+            route("GET", "/v1/huawei/quota-invoice", &[], false).unwrap_err().status(),
+            Some(405)
+        );
+        assert_eq!(
+            route("POST", "/v1/huawei/quota-invoice/", &[], false).unwrap_err().status(),
+            Some(404)
+        );
+        assert_eq!(route("POST", "/", &[], true).unwrap_err().code(), "route.not_found");
+    }
+
+    #[test]
+    fn admin_routes_only_when_enabled() {
+        for p in ["/v1/admin/csms/list", "/v1/admin/csms/delete-tag", "/v1/admin/apig/apps"] {
+            assert_eq!(route("POST", p, &[], false).unwrap_err().status(), Some(404));
+            let r = route("POST", p, &[], true).unwrap();
+            assert!(r.is_admin() && r.scope().is_none() && r.target().is_none());
+            assert!(r.huawei_service().is_some());
+        }
+    }
+
+    #[test]
+    fn urls_and_queries() {
+        assert_eq!(split_url("https://evil.test/v1/x?a=1#f"), ("/v1/x", "a=1"));
+        assert_eq!(split_url("http://h"), ("/", ""));
+        assert_eq!(split_url("/p?q"), ("/p", "q"));
+        assert_eq!(
+            q("a=1&b=%E4%B8%AD+x&c&&d=%zz"),
+            vec![
+                ("a".into(), "1".into()),
+                ("b".into(), "中 x".into()),
+                ("c".into(), "".into()),
+                ("d".into(), "%zz".into())
+            ]
+        );
+        assert_eq!(percent_decode("%"), "%");
+        assert_eq!(percent_decode("%4"), "%4");
+        assert!(flag("1") && flag("true") && flag("") && !flag("0") && !flag("no"));
+        assert_eq!(parse_query(&"a=1&".repeat(100)).len(), 32);
+        for r in [Route::QuotaInvoice, Route::BizLicense, Route::AdminApigCreateApp] {
+            assert!(!r.name().is_empty());
+            let _ = r.operation();
+        }
+        assert_eq!(PATHS.len(), 5);
+    }
+}
