@@ -2,7 +2,8 @@
 # Assembles the npm package in pkg/ from two wasm builds: the browser one
 # (image intake and the proxy client, no signing clients: a page must never
 # hold cloud credentials) and the full one with the signing clients, bound
-# for Node and for edge workers. Each is optimised with wasm-opt -Oz.
+# for Node and for edge workers. Each is optimised with wasm-opt -Oz. The
+# fitter's codecs are a third wasm (scripts/build-fit.sh), off the core bundle.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,6 +37,9 @@ mv pkg/node/ocr_edge.js pkg/node/ocr_edge.cjs
 cp pkg/node/ocr_edge.d.ts pkg/index.d.ts
 node scripts/node-esm-entry.cjs pkg/node/ocr_edge.cjs > pkg/node/index.mjs
 rm -f pkg/*/.gitignore pkg/*/package.json pkg/node/ocr_edge.d.ts pkg/edge/ocr_edge.d.ts
+
+# The pure-Rust fitter: its own wasm, loaded only by `ocr-edge/fit`.
+bash scripts/build-fit.sh
 
 node scripts/size-report.cjs
 

@@ -24,6 +24,7 @@ mod bmp;
 pub mod body;
 mod detect;
 mod exif;
+pub mod fit;
 mod gif;
 mod heif;
 mod jpeg;
@@ -173,7 +174,11 @@ pub fn probe_prefix(prefix: &[u8], total_len: u64) -> Result<Partial> {
 fn read(input: Input<'_>) -> read::Step<Found> {
     let kind = match detect::detect(input.data) {
         Detected::Found(kind) => kind,
-        Detected::Short(n) => return Err(input.need(n)),
+        // A file shorter than the longest signature is asked for whole.
+        Detected::Short(n) => {
+            let n = usize::try_from(input.total).map_or(n, |t| n.min(t));
+            return Err(input.need(n));
+        }
         Detected::Unknown => {
             return Err(Stop::Fail(Error::invalid_image(
                 "image.unknown_format",
@@ -227,6 +232,9 @@ mod tests {
         assert_eq!(code(probe(b"\x89PN")).as_deref(), Some("image.truncated"));
         assert_eq!(probe_prefix(b"", 100).ok(), Some(Partial::NeedMore(12)));
         assert_eq!(probe_prefix(b"\x89PNG", 10).ok(), Some(Partial::NeedMore(8)));
+        // Files shorter than the longest signature are asked for whole.
+        assert_eq!(probe_prefix(b"", 4).ok(), Some(Partial::NeedMore(4)));
+        assert_eq!(probe_prefix(b"", 10).ok(), Some(Partial::NeedMore(10)));
     }
 
     #[test]

@@ -5,6 +5,7 @@
 pub mod client;
 pub mod convert;
 pub mod error;
+pub mod fit;
 #[cfg(feature = "clients")]
 pub mod huawei;
 pub mod image;

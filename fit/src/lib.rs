@@ -1,0 +1,209 @@
+//! ocr-edge-fit: fits a photo to an OCR target's limits where there is no
+//! canvas (Node, edge workers): decode, apply the EXIF orientation, resize
+//! and encode, all in Rust, driven by the core's sans-IO planner
+//! ([`ocr_edge::image::fit`]) so the choices match the browser path.
+//!
+//! Built as its own wasm (the `ocr-edge/fit` entry of the npm package) so
+//! the core browser bundle does not carry decoders and encoders.
+//!
+//! Memory: the decoded source, at most one resized copy and the best
+//! encode so far. After the first resize to the largest allowed size, that
+//! copy replaces the source, and smaller tries are resized from it: a
+//! 4096×3072 photo peaks near 2 × 38 MB.
+//!
+//! ```no_run
+//! let photo = std::fs::read("photo.jpg")?;
+//! let limits = ocr_edge::image::Target::TencentBizLicense.limits();
+//! let fitted = ocr_edge_fit::fit(&photo, &limits, |_| {})?;
+//! assert!(fitted.info.display_width <= 4096);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod pixels;
+
+#[cfg(target_arch = "wasm32")]
+mod js;
+
+use ocr_edge::image::fit::{Decision, Planner, Probe, Step, MAX_ENCODES};
+use ocr_edge::image::{probe, Format, ImageInfo, Limits};
+use ocr_edge::Result;
+
+use pixels::{Layout, Oriented, Pixels};
+
+/// What a fit gives.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fitted {
+    /// The bytes to send: the input itself when it already fitted.
+    pub bytes: Vec<u8>,
+    /// The probe of those bytes.
+    pub info: ImageInfo,
+    /// Every encode tried, in order; empty when untouched.
+    pub steps: Vec<Step>,
+    /// Whether the input was returned as it was.
+    pub untouched: bool,
+    /// The JPEG quality of the result (0–1; 1 for PNG or untouched).
+    pub quality: f32,
+    /// The result's size over the displayed input size (1 when untouched).
+    pub scale: f64,
+}
+
+/// Progress after each encode.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Progress {
+    /// 1-based number of the encode just done.
+    pub step: u32,
+    /// The most encodes the fit may take.
+    pub of: u32,
+    /// What was encoded and how big it came out.
+    pub last: Step,
+}
+
+/// A fit in progress, advanced one encode at a time so a caller can yield
+/// to its event loop between encodes.
+pub struct Fitter<'a> {
+    input: &'a [u8],
+    info: ImageInfo,
+    planner: Planner,
+    /// The picture every try is resized from: the source, then its copy at
+    /// the largest allowed size once made.
+    base: Option<Pixels>,
+    /// The most recent resize, reused while quality alone changes.
+    cache: Option<Pixels>,
+    /// The long side of the largest allowed size.
+    long_max: Option<u32>,
+    best: Option<Vec<u8>>,
+}
+
+impl<'a> Fitter<'a> {
+    /// Probes the input and plans the fit; decodes nothing yet.
+    pub fn new(input: &'a [u8], limits: &Limits) -> Result<Fitter<'a>> {
+        let info = probe(input)?;
+        let planner = Planner::new(&info, limits)?;
+        Ok(Fitter { input, info, planner, base: None, cache: None, long_max: None, best: None })
+    }
+
+    /// The probe of the input.
+    pub fn input_info(&self) -> &ImageInfo {
+        &self.info
+    }
+
+    /// Runs the next encode; `None` when the planner is done.
+    pub fn step(&mut self) -> Result<Option<Progress>> {
+        let Some(probe) = self.planner.next_probe() else {
+            return Ok(None);
+        };
+        let bytes = self.encode(&probe)?;
+        if self.planner.report(bytes.len() as u64) {
+            self.best = Some(bytes);
+        }
+        let last = self.planner.steps().last().copied();
+        Ok(last.map(|last| Progress {
+            step: self.planner.steps().len() as u32,
+            of: MAX_ENCODES,
+            last,
+        }))
+    }
+
+    /// Runs the remaining encodes and gives the result.
+    pub fn finish(mut self) -> Result<Fitted> {
+        while self.step()?.is_some() {}
+        self.result()
+    }
+
+    fn result(self) -> Result<Fitted> {
+        match self.planner.finish()? {
+            Decision::Untouched => Ok(Fitted {
+                bytes: self.input.to_vec(),
+                info: self.info,
+                steps: Vec::new(),
+                untouched: true,
+                quality: 1.0,
+                scale: 1.0,
+            }),
+            Decision::Encoded(step) => {
+                let bytes = self.best.unwrap_or_default();
+                let info = probe(&bytes)?;
+                Ok(Fitted {
+                    bytes,
+                    info,
+                    steps: self.planner.steps().to_vec(),
+                    untouched: false,
+                    quality: step.probe.quality,
+                    scale: step.probe.scale,
+                })
+            }
+        }
+    }
+
+    /// Encodes one probe: resize (in stored orientation), then encode
+    /// reading displayed rows.
+    fn encode(&mut self, probe: &Probe) -> Result<Vec<u8>> {
+        let base = match self.base.take() {
+            Some(b) => b,
+            None => {
+                pixels::decode(self.input, self.info.format, self.info.width, self.info.height)?
+            }
+        };
+        let mut base = base;
+        if probe.format == Format::Jpeg && base.layout == Layout::Rgba {
+            base.flatten();
+            if let Some(c) = self.cache.as_mut() {
+                c.flatten();
+            }
+        }
+        let swap = self.info.orientation >= 5;
+        let (w, h) = if swap { (probe.height, probe.width) } else { (probe.width, probe.height) };
+        let long = probe.width.max(probe.height);
+        let largest = *self.long_max.get_or_insert(long);
+        let out = if (base.width, base.height) == (w, h) {
+            self.encode_from(&base, probe)
+        } else if self
+            .cache
+            .as_ref()
+            .is_some_and(|c| (c.width, c.height, c.layout) == (w, h, base.layout))
+        {
+            match &self.cache {
+                Some(c) => self.encode_from(c, probe),
+                None => Ok(Vec::new()),
+            }
+        } else {
+            self.cache = None;
+            let resized = base.resize(w, h)?;
+            if long == largest {
+                // Every later try is smaller: resize those from this copy
+                // and let the (larger) source go.
+                base = resized;
+                self.encode_from(&base, probe)
+            } else {
+                let out = self.encode_from(&resized, probe);
+                self.cache = Some(resized);
+                out
+            }
+        };
+        self.base = Some(base);
+        out
+    }
+
+    fn encode_from(&self, px: &Pixels, probe: &Probe) -> Result<Vec<u8>> {
+        let view = Oriented::new(px, self.info.orientation);
+        match probe.format {
+            Format::Png => pixels::encode_png(&view),
+            _ => pixels::encode_jpeg(&view, probe.quality_percent()),
+        }
+    }
+}
+
+/// Fits `input` to `limits`, calling `progress` after each encode.
+///
+/// Errors: the probe's (`image.unknown_format`, …), `image.cannot_fit`
+/// naming the limit, `image.decode` / `image.decode_unsupported` (HEIF,
+/// AVIF, TIFF), `image.too_many_pixels`.
+pub fn fit(input: &[u8], limits: &Limits, mut progress: impl FnMut(&Progress)) -> Result<Fitted> {
+    let mut fitter = Fitter::new(input, limits)?;
+    while let Some(p) = fitter.step()? {
+        progress(&p);
+    }
+    fitter.result()
+}

@@ -1,0 +1,9 @@
+// `ocr-edge/fit` for browsers and bundlers: the pure-Rust fitter, for pages
+// without OffscreenCanvas. Importing it also lets the core's `fitImage` use
+// it wherever there is no canvas.
+import init, { fitImagePure } from "./ocr_edge_fit.js";
+
+await init({ module_or_path: new URL("./ocr_edge_fit_bg.wasm", import.meta.url) });
+
+export const fitImage = fitImagePure;
+globalThis[Symbol.for("ocr-edge.fit")] ??= fitImage;

@@ -1,0 +1,408 @@
+//! `fitImage` in browsers: the core's planner driving the browser's own
+//! decoders and encoders (`createImageBitmap`, `OffscreenCanvas`), so the
+//! core bundle carries no codec. Every step is a promise the browser
+//! settles off the page's main thread where it can (blob decoding and
+//! resizing, image encoding), so the page stays responsive.
+//!
+//! Where there is no canvas (Node, edge workers) it hands over to the
+//! pure-Rust fitter of `ocr-edge/fit` once that module is imported (it
+//! registers itself under `Symbol.for("ocr-edge.fit")`), or fails with
+//! `fit.unsupported` saying so. The helpers here that turn results into JS
+//! are shared with that module, so both give the same shapes.
+
+use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::error::{Error, Result};
+use crate::image::fit::{Decision, Planner, Probe, Step, MAX_ENCODES};
+use crate::image::{Format, ImageInfo, Limits};
+use crate::js::convert::{as_bytes_view, get, set, wrong_type};
+use crate::js::image::{info_to_js, probe_blob_inner, probe_view, target_from_js};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_FIT: &str = r#"
+/** One encode `fitImage` tried. */
+export interface FitStep {
+  format: "jpeg" | "png";
+  /** Output size in pixels, upright. */
+  width: number;
+  height: number;
+  /** Output size over the displayed input size (at most 1). */
+  scale: number;
+  /** JPEG quality 0–1 (1 for PNG). */
+  quality: number;
+  /** Encoded size in bytes, and after base64. */
+  bytes: number;
+  base64: number;
+  /** Whether the base64 size is within the budget. */
+  fits: boolean;
+}
+
+/** Reported to `onProgress` after each encode. */
+export interface FitProgress extends FitStep {
+  /** 1-based number of this encode. */
+  step: number;
+  /** The most encodes a fit may take. */
+  of: number;
+  /** Same as `bytes`. */
+  size: number;
+}
+
+/** Options of `fitImage`. */
+export interface FitOptions {
+  /** Called after each encode. */
+  onProgress?: (progress: FitProgress) => void;
+  /** A base64 budget in bytes below the target's own (e.g. to leave room in a request). */
+  maxBase64Bytes?: number;
+}
+
+/** The image to send, upright and within the target's limits. */
+export interface FitResult {
+  /** The result as a Blob (the input itself when untouched). */
+  blob: Blob;
+  /** The result's bytes (the input's own view when untouched and given as bytes). */
+  bytes: Uint8Array;
+  /** The probe of the result: orientation 1, sides and size within the limits. */
+  info: ImageInfo;
+  /** Every encode tried; empty when untouched. */
+  steps: FitStep[];
+  /** JPEG quality of the result (1 for PNG or untouched). */
+  quality: number;
+  /** Result size over the displayed input size (1 when untouched). */
+  scale: number;
+  /** True when the input already fitted and is returned as it was. */
+  untouched: boolean;
+}
+"#;
+
+#[wasm_bindgen]
+extern "C" {
+    /// The `FitOptions` argument, typed for TypeScript.
+    #[wasm_bindgen(typescript_type = "FitOptions")]
+    pub type FitOptionsArg;
+}
+
+/// The global key under which `ocr-edge/fit` registers its `fitImage`.
+pub const HOOK: &str = "ocr-edge.fit";
+
+/// The target's limits, narrowed by `options.maxBase64Bytes` (never widened).
+pub fn limits_from_js(target: &JsValue, options: &JsValue) -> Result<Limits> {
+    let limits = target_from_js(target)?.limits();
+    let max = get(options, "maxBase64Bytes");
+    if max.is_undefined() || max.is_null() {
+        return Ok(limits);
+    }
+    match max.as_f64() {
+        Some(n) if n.fract() == 0.0 && n >= 4.0 && n <= limits.max_base64 as f64 => {
+            Ok(limits.with_max_base64(n as u64))
+        }
+        _ => Err(wrong_type(
+            "maxBase64Bytes",
+            &format!("a whole number from 4 to the target's budget ({})", limits.max_base64),
+        )),
+    }
+}
+
+/// `options.onProgress`, when it is a function.
+pub fn progress_callback(options: &JsValue) -> Option<Function> {
+    get(options, "onProgress").dyn_into::<Function>().ok()
+}
+
+/// A step as the JS `FitStep`.
+pub fn step_to_js(s: &Step) -> Object {
+    let o = Object::new();
+    set(&o, "format", &s.probe.format.as_str().into());
+    set(&o, "width", &s.probe.width.into());
+    set(&o, "height", &s.probe.height.into());
+    set(&o, "scale", &s.probe.scale.into());
+    set(&o, "quality", &f64::from(s.probe.quality).into());
+    set(&o, "bytes", &(s.bytes as f64).into());
+    set(&o, "base64", &(s.base64 as f64).into());
+    set(&o, "fits", &s.fits.into());
+    o
+}
+
+/// Calls `onProgress` with the last step; a throwing callback is ignored,
+/// as progress is only reported, never relied on.
+pub fn report_progress(cb: Option<&Function>, number: usize, s: &Step) {
+    if let Some(cb) = cb {
+        let o = step_to_js(s);
+        set(&o, "step", &(number as f64).into());
+        set(&o, "of", &MAX_ENCODES.into());
+        set(&o, "size", &(s.bytes as f64).into());
+        let _ = cb.call1(&JsValue::UNDEFINED, &o);
+    }
+}
+
+/// Builds the `FitResult` object.
+pub fn result_to_js(
+    blob: &JsValue,
+    bytes: &JsValue,
+    info: &ImageInfo,
+    steps: &[Step],
+    quality: f32,
+    scale: f64,
+) -> JsValue {
+    let o = Object::new();
+    set(&o, "blob", blob);
+    set(&o, "bytes", bytes);
+    set(&o, "info", &info_to_js(info));
+    let list = Array::new();
+    for s in steps {
+        list.push(&step_to_js(s));
+    }
+    set(&o, "steps", &list);
+    set(&o, "quality", &f64::from(quality).into());
+    set(&o, "scale", &scale.into());
+    set(&o, "untouched", &steps.is_empty().into());
+    o.into()
+}
+
+/// The result for an input returned as it was: the caller's own objects.
+pub async fn untouched_to_js(input: &JsValue, info: &ImageInfo) -> Result<JsValue> {
+    let (blob, bytes) = match input.dyn_ref::<web_sys::Blob>() {
+        Some(b) => (input.clone(), read_blob(b).await?.into()),
+        None => {
+            let view = as_bytes_view(input).ok_or_else(input_type)?;
+            let bytes: JsValue = if input.is_instance_of::<Uint8Array>() {
+                input.clone()
+            } else {
+                view.clone().into()
+            };
+            (new_blob(&view, mime(info.format))?, bytes)
+        }
+    };
+    Ok(result_to_js(&blob, &bytes, info, &[], 1.0, 1.0))
+}
+
+fn input_type() -> Error {
+    wrong_type("input", "a Blob, File, Uint8Array or ArrayBuffer")
+}
+
+/// The MIME type of a format.
+pub fn mime(format: Format) -> &'static str {
+    match format {
+        Format::Jpeg => "image/jpeg",
+        Format::Png => "image/png",
+        Format::Bmp => "image/bmp",
+        Format::Tiff => "image/tiff",
+        Format::Gif => "image/gif",
+        Format::Webp => "image/webp",
+        Format::Heif => "image/heic",
+        Format::Avif => "image/avif",
+    }
+}
+
+fn js_failed(what: &str) -> impl Fn(JsValue) -> Error + '_ {
+    move |e| {
+        let why = get(&e, "message").as_string().unwrap_or_else(|| "failed".to_owned());
+        Error::invalid_image("fit.browser", format!("{what}: {why}"))
+    }
+}
+
+/// Reads a whole Blob.
+async fn read_blob(blob: &web_sys::Blob) -> Result<Uint8Array> {
+    let ab = JsFuture::from(blob.array_buffer())
+        .await
+        .map_err(|_| Error::invalid_argument("blob.read", "the Blob could not be read"))?;
+    Ok(Uint8Array::new(&ab))
+}
+
+/// `new Blob([bytes], { type })`.
+fn new_blob(bytes: &Uint8Array, mime: &str) -> Result<JsValue> {
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type(mime);
+    web_sys::Blob::new_with_u8_array_sequence_and_options(&Array::of1(bytes), &opts)
+        .map(JsValue::from)
+        .map_err(js_failed("creating a Blob"))
+}
+
+/// `obj[name](...args)`.
+fn call(obj: &JsValue, name: &str, args: &[&JsValue]) -> std::result::Result<JsValue, JsValue> {
+    let f: Function = Reflect::get(obj, &JsValue::from_str(name))?.dyn_into()?;
+    let list = Array::new();
+    for a in args {
+        list.push(a);
+    }
+    Reflect::apply(&f, obj, &list)
+}
+
+async fn call_async(
+    obj: &JsValue,
+    name: &str,
+    args: &[&JsValue],
+) -> std::result::Result<JsValue, JsValue> {
+    let p: Promise = call(obj, name, args)?.dyn_into()?;
+    JsFuture::from(p).await
+}
+
+/// The browser's codecs, when this runtime has them.
+struct Native {
+    global: JsValue,
+    canvas: Function,
+}
+
+impl Native {
+    fn find() -> Option<Native> {
+        let global: JsValue = js_sys::global().into();
+        let has_bitmap = get(&global, "createImageBitmap").is_function();
+        let canvas = get(&global, "OffscreenCanvas").dyn_into::<Function>().ok()?;
+        has_bitmap.then_some(Native { global, canvas })
+    }
+
+    /// Decodes the blob upright, resized to `w`×`h` (displayed) unless it
+    /// is that size already: the browser does both off the main thread.
+    async fn bitmap(&self, blob: &JsValue, size: Option<(u32, u32)>) -> Result<JsValue> {
+        let opts = Object::new();
+        set(&opts, "imageOrientation", &"from-image".into());
+        if let Some((w, h)) = size {
+            set(&opts, "resizeWidth", &w.into());
+            set(&opts, "resizeHeight", &h.into());
+            set(&opts, "resizeQuality", &"high".into());
+        }
+        call_async(&self.global, "createImageBitmap", &[blob, &opts])
+            .await
+            .map_err(js_failed("this browser could not decode the image"))
+    }
+
+    /// Draws the bitmap onto a new canvas of its size, over white for JPEG.
+    fn canvas(&self, bitmap: &JsValue, probe: &Probe) -> Result<JsValue> {
+        let failed = js_failed("drawing the image");
+        let args = Array::of2(&probe.width.into(), &probe.height.into());
+        let canvas = Reflect::construct(&self.canvas, &args).map_err(&failed)?;
+        let ctx = call(&canvas, "getContext", &[&"2d".into()]).map_err(&failed)?;
+        if probe.format == Format::Jpeg {
+            // A transparent pixel would come out black in a JPEG; paper is white.
+            let _ = Reflect::set(&ctx, &"fillStyle".into(), &"#fff".into());
+            let (w, h) = (JsValue::from(probe.width), JsValue::from(probe.height));
+            call(&ctx, "fillRect", &[&0.into(), &0.into(), &w, &h]).map_err(&failed)?;
+        }
+        call(&ctx, "drawImage", &[bitmap, &0.into(), &0.into()]).map_err(&failed)?;
+        Ok(canvas)
+    }
+
+    async fn encode(&self, canvas: &JsValue, probe: &Probe) -> Result<web_sys::Blob> {
+        let opts = Object::new();
+        set(&opts, "type", &mime(probe.format).into());
+        if probe.format == Format::Jpeg {
+            set(&opts, "quality", &(f64::from(probe.quality_percent()) / 100.0).into());
+        }
+        let blob = call_async(canvas, "convertToBlob", &[&opts])
+            .await
+            .map_err(js_failed("encoding the image"))?;
+        blob.dyn_into::<web_sys::Blob>().map_err(js_failed("encoding the image"))
+    }
+}
+
+fn close(bitmap: &JsValue) {
+    let _ = call(bitmap, "close", &[]);
+}
+
+/// Fits an image to a target: upright (EXIF orientation applied), in a
+/// format the target takes (PNG kept when it fits, JPEG otherwise), within
+/// its pixel limits, and as large and good as the base64 budget allows:
+/// a bounded search on quality, then on size. Returns the input itself when
+/// it already fits. Rejects with `image.cannot_fit` naming the limit when
+/// no size can satisfy it (e.g. 10×10000 px).
+///
+/// In browsers it uses the native codecs; in Node and workers import
+/// `ocr-edge/fit` (the pure-Rust fitter), which also makes this function
+/// work there.
+#[wasm_bindgen(js_name = fitImage, unchecked_return_type = "FitResult")]
+pub async fn fit_image(
+    #[wasm_bindgen(unchecked_param_type = "Blob | Uint8Array | ArrayBuffer")] input: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Target")] target: JsValue,
+    options: Option<FitOptionsArg>,
+) -> std::result::Result<JsValue, JsValue> {
+    let options: JsValue = options.map_or(JsValue::UNDEFINED, JsValue::from);
+    let Some(native) = Native::find() else {
+        let global: JsValue = js_sys::global().into();
+        let hook = Reflect::get(&global, &js_sys::Symbol::for_(HOOK).into())
+            .ok()
+            .and_then(|h| h.dyn_into::<Function>().ok());
+        return match hook {
+            Some(h) => {
+                let p: Promise = h.call3(&JsValue::UNDEFINED, &input, &target, &options)?.dyn_into()?;
+                JsFuture::from(p).await
+            }
+            None => Err(Error::new(
+                crate::error::ErrorKind::Unavailable,
+                "fit.unsupported",
+                "this runtime has no canvas to resize images: import { fitImage } from \"ocr-edge/fit\" (Node, workers)",
+            )
+            .into()),
+        };
+    };
+    Ok(fit_native(&native, &input, &target, &options).await?)
+}
+
+async fn fit_native(
+    native: &Native,
+    input: &JsValue,
+    target: &JsValue,
+    options: &JsValue,
+) -> Result<JsValue> {
+    let limits = limits_from_js(target, options)?;
+    let on_progress = progress_callback(options);
+    let (blob, info) = match input.dyn_ref::<web_sys::Blob>() {
+        Some(b) => (input.clone(), probe_blob_inner(b).await?),
+        None => {
+            let view = as_bytes_view(input).ok_or_else(input_type)?;
+            let info = probe_view(&view)?;
+            (new_blob(&view, mime(info.format))?, info)
+        }
+    };
+    let mut planner = Planner::new(&info, &limits)?;
+    if planner.untouched() {
+        return untouched_to_js(input, &info).await;
+    }
+    let full = (info.display_width, info.display_height);
+    // The canvas of the latest size, reused while only the quality changes.
+    let mut drawn: Option<(u32, u32, Format, JsValue)> = None;
+    let mut best: Option<web_sys::Blob> = None;
+    while let Some(probe) = planner.next_probe() {
+        let size = (probe.width, probe.height);
+        let canvas = match drawn.take() {
+            Some((w, h, f, c)) if (w, h, f) == (probe.width, probe.height, probe.format) => c,
+            _ => {
+                let bitmap = native.bitmap(&blob, (size != full).then_some(size)).await?;
+                let got = (get(&bitmap, "width").as_f64(), get(&bitmap, "height").as_f64());
+                if got != (Some(f64::from(probe.width)), Some(f64::from(probe.height))) {
+                    close(&bitmap);
+                    return Err(Error::invalid_image(
+                        "fit.browser",
+                        "this browser did not decode the image at the size asked (EXIF orientation not applied?)",
+                    ));
+                }
+                let canvas = native.canvas(&bitmap, &probe);
+                close(&bitmap);
+                canvas?
+            }
+        };
+        let out = native.encode(&canvas, &probe).await?;
+        if planner.report(out.size() as u64) {
+            best = Some(out);
+        }
+        drawn = Some((probe.width, probe.height, probe.format, canvas));
+        if let Some(s) = planner.steps().last() {
+            report_progress(on_progress.as_ref(), planner.steps().len(), s);
+        }
+    }
+    let Decision::Encoded(step) = planner.finish()? else {
+        return untouched_to_js(input, &info).await;
+    };
+    let out =
+        best.ok_or_else(|| Error::invalid_image("fit.browser", "the chosen encode was lost"))?;
+    let bytes = read_blob(&out).await?;
+    let out_info = probe_view(&bytes)?;
+    Ok(result_to_js(
+        &out.into(),
+        &bytes.into(),
+        &out_info,
+        planner.steps(),
+        step.probe.quality,
+        step.probe.scale,
+    ))
+}
