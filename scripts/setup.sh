@@ -35,6 +35,8 @@ fi
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
+# CJK glyphs for the demo's screenshots (recognised fields are Chinese).
+[ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || missing+=(fonts-wqy-microhei)
 if [ ${#missing[@]} -gt 0 ]; then
   say "debian packages: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
