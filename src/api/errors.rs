@@ -314,7 +314,11 @@ pub(crate) fn success_json(
         Ok(v) => v,
         Err(_) => return Err(parse_error(status, request_id, body, op)),
     };
-    if envelope(&value).is_some() {
+    // A Tencent `Response.Error` without a usable code is still an error
+    // (`response.shape`), never a success with every field null.
+    let bare_error =
+        value.get("Response").and_then(|r| r.get("Error")).is_some_and(|e| !e.is_null());
+    if bare_error || envelope(&value).is_some() {
         return Err(parse_error(status, request_id, body, op));
     }
     Ok(value)

@@ -1,0 +1,197 @@
+// The bad-input catalogue through the npm package as users import it: every
+// image, parameter, URL, credential and token case must throw (or reject
+// with) an OcrEdgeError with the expected code; every bad provider answer,
+// served by a local http server the clients point at, likewise.
+//
+//   node --test tests/bad_input/node.test.mjs     (after bash scripts/build-pkg.sh)
+import assert from "node:assert/strict";
+import http from "node:http";
+import { after, before, describe, test } from "node:test";
+import * as ocr from "ocr-edge";
+import { PNG_64x32, PROJECT_ID, expectFor, imageCases, jsonCases, mismatch, template, unhex } from "./catalogue.mjs";
+
+const SECRET = "0123456789abcdef".repeat(4);
+const VALID_REGNUM = "911101085636549482";
+const CASE_TIMEOUT = 10_000;
+
+let server;
+let base;
+let requests = 0;
+let reply = (_req, res) => res.writeHead(500).end();
+
+before(async () => {
+  server = http.createServer((req, res) => {
+    requests++;
+    req.resume();
+    req.on("end", () => reply(req, res));
+  });
+  await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
+  base = `http://127.0.0.1:${server.address().port}`;
+});
+
+after(async () => {
+  server.closeAllConnections();
+  await new Promise((ok) => server.close(ok));
+});
+
+const huawei = (opts = {}) =>
+  new ocr.HuaweiClient({
+    endpoint: base,
+    projectId: PROJECT_ID,
+    credentials: { accessKey: "dev-ak", secretKey: "dev-sk" },
+    maxRetries: 0,
+    timeoutMs: 5000,
+    ...opts,
+  });
+
+const tencent = (opts = {}) =>
+  new ocr.TencentClient({
+    endpoint: base,
+    credentials: { secretId: "dev-secret-id", secretKey: "dev-secret-key" },
+    maxRetries: 0,
+    timeoutMs: 5000,
+    ...opts,
+  });
+
+/** Runs `fn` (sync or async) and checks it fails with `want`. */
+async function expectError(fn, want, what = "") {
+  let result;
+  try {
+    result = await fn();
+  } catch (e) {
+    const m = mismatch(e, want);
+    assert.equal(m, null, `${what}${m}`);
+    return;
+  }
+  assert.fail(`${what}succeeded (${JSON.stringify(result)?.slice(0, 200)}), expected ${want.code}`);
+}
+
+const options = (c) => (c.known ? { timeout: CASE_TIMEOUT, todo: c.known } : { timeout: CASE_TIMEOUT });
+
+describe("images", () => {
+  for (const c of imageCases()) {
+    test(c.name, options(c), async () => {
+      const before = requests;
+      const bytes = new Uint8Array(c.bytes);
+      const blob = new Blob([bytes]);
+      if (c.target === "probe") {
+        await expectError(() => ocr.probeImage(bytes), c.expected, "probeImage: ");
+        await expectError(() => ocr.probeBlob(blob), c.expected, "probeBlob: ");
+        await expectError(() => huawei().recognizeQuotaInvoice({ image: bytes }), c.expected, "recognizeQuotaInvoice: ");
+      } else if (c.target === "huawei.quotaInvoice") {
+        await expectError(() => huawei().recognizeQuotaInvoice({ image: bytes }), c.expected, "bytes: ");
+        await expectError(() => huawei().recognizeQuotaInvoice({ image: blob }), c.expected, "Blob: ");
+      } else {
+        await expectError(() => tencent().verifyBasicBizLicense({ image: bytes }), c.expected, "bytes: ");
+        await expectError(() => tencent().verifyBizLicense({ image: blob }), c.expected, "Blob: ");
+      }
+      assert.equal(requests, before, "a refused image was sent");
+    });
+  }
+});
+
+function tokens() {
+  const good = ocr.issueCaptureToken(SECRET, { scope: ["huawei.quotaInvoice"], ttlSeconds: 600 });
+  const i = good.length - 10;
+  return {
+    forged: good.slice(0, i) + (good[i] === "A" ? "B" : "A") + good.slice(i + 1),
+    expired: ocr.issueCaptureToken(SECRET, { scope: "huawei.quotaInvoice", ttlSeconds: 60, now: Date.now() - 3_600_000 }),
+    tencent: ocr.issueCaptureToken(SECRET, { scope: ["tencent.bizLicense"], ttlSeconds: 600 }),
+  };
+}
+
+/** Image bytes given as hex become a Uint8Array. */
+function jsArgs(args) {
+  if (!args || typeof args !== "object" || Array.isArray(args)) return args;
+  const out = { ...args };
+  if (typeof out.imageHex === "string") {
+    out.image = new Uint8Array(unhex(out.imageHex));
+    delete out.imageHex;
+  }
+  return out;
+}
+
+function runParam(c, args) {
+  const client = c.client ?? {};
+  switch (c.op) {
+    case "huawei.recognizeQuotaInvoice":
+      return huawei(client).recognizeQuotaInvoice(jsArgs(args));
+    case "huawei.listSecretResourceInstances":
+      return huawei(client).listSecretResourceInstances(args);
+    case "huawei.deleteSecretTag":
+      return huawei(client).deleteSecretTag(args);
+    case "huawei.createApp":
+      return huawei(client).createApp(args);
+    case "tencent.verifyBizLicense":
+      return tencent(client).verifyBizLicense(jsArgs(args));
+    case "tencent.verifyBasicBizLicense":
+      return tencent(client).verifyBasicBizLicense(jsArgs(args));
+    case "credentials.huawei":
+      return huawei({ credentials: args });
+    case "credentials.tencent":
+      return tencent({ credentials: args });
+    case "client.huawei":
+      return huawei(args);
+    case "token.verify":
+      return ocr.verifyCaptureToken(SECRET, args.token, args.scope);
+    case "token.issue":
+      return ocr.issueCaptureToken(args.secret ?? SECRET, { scope: args.scope, ttlSeconds: args.ttlSeconds });
+    default:
+      throw new Error(`unknown op ${c.op}`);
+  }
+}
+
+describe("parameters, URLs, credentials, tokens", () => {
+  let t;
+  before(() => {
+    t = tokens();
+  });
+  for (const c of jsonCases("params.json")) {
+    const want = expectFor(c, "node");
+    if (!want) continue;
+    test(c.name, options(c), async () => {
+      const before = requests;
+      await expectError(() => runParam(c, template(c.args, t)), want);
+      assert.equal(requests, before, "a refused call was sent");
+    });
+  }
+});
+
+function callFor(op) {
+  switch (op) {
+    case "quotaInvoice":
+      return huawei().recognizeQuotaInvoice({ image: new Uint8Array(unhex(PNG_64x32)) });
+    case "listSecretResourceInstances":
+      return huawei().listSecretResourceInstances({});
+    case "deleteSecretTag":
+      return huawei().deleteSecretTag({ secretId: "s1", key: "env" });
+    case "createApp":
+      return huawei().createApp({ name: "app_001" });
+    case "verifyBasicBizLicense":
+      return tencent().verifyBasicBizLicense({ regNum: VALID_REGNUM });
+    case "verifyBizLicense":
+      return tencent().verifyBizLicense({ regNum: VALID_REGNUM });
+    default:
+      throw new Error(`unknown op ${op}`);
+  }
+}
+
+describe("responses from a local server", () => {
+  for (const c of jsonCases("responses.json")) {
+    const want = expectFor(c, "node");
+    if (!want) continue;
+    test(c.name, options(c), async () => {
+      const body = c.bodyHex ? unhex(c.bodyHex) : Buffer.from(template(c.body));
+      reply = (req, res) => {
+        if (c.behavior === "hang") return; // never answers
+        if (c.behavior === "reset") return req.socket.destroy();
+        res.writeHead(c.status, { "content-type": "application/json", "x-request-id": "req-bad-input", ...(c.headers ?? {}) });
+        res.end(body);
+      };
+      const before = requests;
+      const run = () => (c.behavior === "hang" ? huawei({ timeoutMs: 500 }).recognizeQuotaInvoice({ image: new Uint8Array(unhex(PNG_64x32)) }) : callFor(c.op));
+      await expectError(run, want);
+      assert.equal(requests, before + 1, "exactly one request (maxRetries 0)");
+    });
+  }
+});
