@@ -102,3 +102,95 @@ export async function clients(photo: Blob): Promise<string[]> {
     String(detailed.enterpriseName), JSON.stringify(raw),
   ];
 }
+
+// fitImage: the core's (browsers; elsewhere once ocr-edge/fit is imported)
+// and the pure-Rust one of `ocr-edge/fit`, which shares the same types.
+import {
+  fitImage,
+  type FitOptions,
+  type FitProgress,
+  type FitResult,
+  type FitStep,
+} from "ocr-edge";
+import { fitImage as fitImagePure, type FitOptions as PureFitOptions, type FitResult as PureFitResult } from "ocr-edge/fit";
+
+export async function fits(photo: Blob, raw: ArrayBuffer): Promise<string> {
+  const seen: number[] = [];
+  const options: FitOptions = {
+    maxBase64Bytes: 1_000_000,
+    onProgress: (p: FitProgress) => {
+      const ofWhole: string = `${p.step}/${p.of} ${p.size} ${p.format} ${p.width}×${p.height}`;
+      seen.push(p.scale, p.quality, p.bytes, p.base64, Number(p.fits), ofWhole.length);
+    },
+  };
+  const r: FitResult = await fitImage(photo, "huawei.quotaInvoice", options);
+  const fromBytes: FitResult = await fitImage(new Uint8Array(raw), "tencent.bizLicense");
+  const fromBuffer: FitResult = await fitImage(raw, "tencent.bizLicense", null);
+  const blob: Blob = r.blob;
+  const out: Uint8Array = r.bytes;
+  const outInfo: ImageInfo = r.info;
+  const step: FitStep | undefined = r.steps[0];
+  const stepFormat: "jpeg" | "png" | undefined = step?.format;
+  const untouched: boolean = r.untouched && fromBytes.untouched && fromBuffer.untouched;
+  const pureOptions: PureFitOptions = { onProgress: (p) => seen.push(p.step) };
+  const pure: PureFitResult = await fitImagePure(photo, "tencent.bizLicense", pureOptions);
+  const same: FitResult = await fitImagePure(out, "huawei.quotaInvoice", { maxBase64Bytes: 300_000 });
+  return [blob.size, out.length, outInfo.orientation, stepFormat, r.quality, r.scale, untouched, pure.scale, same.steps.length, seen.length].join();
+}
+
+// A page's client of the edge proxy, the tokens a backend gives it, and the
+// worker's own fetch handler.
+import {
+  ProxyClient,
+  issueCaptureToken,
+  verifyCaptureToken,
+  handleRequest,
+  type ProxyClientOptions,
+  type CaptureScope,
+  type CaptureTokenClaims,
+  type IssueCaptureTokenOptions,
+  type WorkerEnv,
+} from "ocr-edge";
+
+export async function proxy(photo: Blob): Promise<string[]> {
+  const scope: CaptureScope = "tencent.bizLicense";
+  const issue: IssueCaptureTokenOptions = { scope: ["huawei.quotaInvoice", scope], ttlSeconds: 600, now: Date.now() };
+  const token: string = issueCaptureToken("s".repeat(32), issue);
+  const single: string = issueCaptureToken("s".repeat(32), { scope, ttlSeconds: 60 });
+  const claims: CaptureTokenClaims = verifyCaptureToken("s".repeat(32), token, scope, { now: Date.now() });
+  const granted: CaptureScope[] = claims.scope;
+  const options: ProxyClientOptions = { baseUrl: "https://ocr-proxy.example.com", token, timeoutMs: 30_000, maxRetries: 2 };
+  const client = new ProxyClient(options);
+  client.setToken(single);
+  const inv: QuotaInvoiceResult = await client.recognizeQuotaInvoice({ image: photo });
+  const basic: BasicBizLicenseResult = await client.verifyBasicBizLicense({ image: photo, regCapital: true });
+  const detailed: BizLicenseResult = await client.verifyBizLicense({ regNum: "91440300MA5FXXXXXX", name: "n" });
+  client.free();
+  {
+    using scoped = new ProxyClient({ baseUrl: "http://127.0.0.1:8787", token });
+    scoped.setToken(token);
+  }
+  const env: WorkerEnv = {
+    HUAWEI_AK: "ak",
+    HUAWEI_SK: "sk",
+    HUAWEI_PROJECT_ID: "p",
+    HUAWEI_REGION: "cn-north-4",
+    TENCENT_SECRET_ID: "id",
+    TENCENT_SECRET_KEY: "key",
+    TENCENT_REGION: "ap-guangzhou",
+    CAPTURE_TOKEN_SECRET: "s".repeat(32),
+    ALLOWED_ORIGINS: "https://*.example.com",
+    ADMIN_SECRET: "a".repeat(32),
+    MAX_BODY_BYTES: "10485760",
+    RATE_LIMIT_PER_MINUTE: "60",
+    UPSTREAM_HUAWEI: "http://127.0.0.1:8080",
+    UPSTREAM_TENCENT: "http://127.0.0.1:8080",
+  };
+  const res: Response = await handleRequest(new Request("https://ocr-proxy.example.com/v1/health"), env, {});
+  const bare: Response = await handleRequest(new Request("https://ocr-proxy.example.com/"), {});
+  const worker: { fetch: (request: Request, env: WorkerEnv, ctx?: unknown) => Promise<Response> } = { fetch: handleRequest };
+  return [
+    String(claims.exp), claims.nonce, granted.join(), String(inv.number), String(basic.regNumResult?.name),
+    String(detailed.enterpriseName), String(res.status), String(bare.ok), typeof worker.fetch,
+  ];
+}
