@@ -6,7 +6,7 @@ WASM := --target wasm32-unknown-unknown --features clients
 CHROMEDRIVER ?= /usr/bin/chromedriver
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: setup venv pkg test lint test-native test-wasm-node test-wasm-chromium test-pkg typecheck demo clean
+.PHONY: setup venv pkg test lint test-native test-wasm-node test-wasm-chromium test-pkg test-worker test-e2e typecheck demo bench bench-quick clean
 
 setup:
 	bash scripts/setup.sh
@@ -34,10 +34,27 @@ test-wasm-chromium:
 	WASM_BINDGEN_USE_BROWSER=1 CHROMEDRIVER=$(CHROMEDRIVER) \
 	  bash scripts/with-emulator.sh cargo test $(WASM) --tests
 
+# The assembled package as users load it: Node, Chromium (fitting included),
+# workerd, and a Vite 7 app bundling it.
 test-pkg: pkg
 	node --test tests/pkg/
 	node tests/pkg/browser.mjs
+	node tests/pkg/fit-browser.mjs
 	node tests/pkg/workerd.mjs
+	node tests/consumer/run.mjs
+
+# The edge worker in workerd against the emulator, and the bad-input
+# catalogue in Node and through the worker.
+test-worker:
+	test -f pkg/workerd/index.js || $(MAKE) pkg
+	cargo build --quiet -p ocr-edge-emulator
+	node --test tests/worker/ tests/bad_input/
+
+# The demo end to end in Chromium; screenshots go to artifacts/demo/.
+test-e2e:
+	test -f pkg/web/index.js || $(MAKE) pkg
+	cargo build --quiet -p ocr-edge-emulator
+	node tests/demo/demo.e2e.mjs
 
 # Uses the package test-pkg just built; builds it only when missing.
 typecheck:
@@ -46,18 +63,33 @@ typecheck:
 
 # Everything, in the order of the README: formatting and lints, native tests
 # with doctests, wasm tests in Node and Chromium, the package in Node,
-# Chromium and workerd, then the TypeScript check.
+# Chromium, workerd and a Vite app, the worker against the emulator, the
+# demo end to end, then the TypeScript check.
 test: setup
 	$(MAKE) lint
 	$(MAKE) test-native
 	$(MAKE) test-wasm-node
 	$(MAKE) test-wasm-chromium
 	$(MAKE) test-pkg
+	$(MAKE) test-worker
+	$(MAKE) test-e2e
 	$(MAKE) typecheck
 
-demo: setup
-	@echo "The demo (emulator, worker and page) is not built yet; see the README."
-	@exit 1
+# The emulator, the worker in workerd and the page on loopback; Ctrl-C stops
+# them all. DEMO_UPSTREAM=cloud (see the README) targets the real clouds.
+demo: setup pkg
+	cargo build --quiet -p ocr-edge-emulator
+	node scripts/demo.mjs
+
+# Benchmarks against the peers (not a test); bench-quick checks they start.
+bench: setup pkg
+	cargo build --quiet -p ocr-edge-emulator
+	node bench/run.mjs
+
+bench-quick:
+	test -f pkg/web/index.js || $(MAKE) pkg
+	cargo build --quiet -p ocr-edge-emulator
+	node bench/run.mjs --quick
 
 clean:
 	cargo clean

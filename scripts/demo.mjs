@@ -99,6 +99,11 @@ export async function startEmulator({ build, verbose, host, extraArgs }) {
     });
   });
   child.removeAllListeners("exit");
+  // Miniflare ends the process on SIGINT from its own handler; never leave
+  // the emulator running behind it.
+  const killOnExit = () => child.kill("SIGTERM");
+  process.on("exit", killOnExit);
+  child.once("exit", () => process.off("exit", killOnExit));
   child.stderr.on("data", (d) => {
     if (verbose) process.stderr.write(String(d).replace(/^(?=.)/gm, "[emulator] "));
   });
@@ -157,6 +162,8 @@ export async function startWorker({ host, port, bindings, verbose, log, handleRu
       { type: "CompiledWasm", include: ["**/*.wasm"] },
     ],
     compatibilityDate: "2026-07-01",
+    // No fetch of the Request.cf object from the network: this machine has none.
+    cf: false,
     bindings,
     host,
     port,
