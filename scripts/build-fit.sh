@@ -6,10 +6,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-wasm_in=${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/ocr_edge_fit.wasm
 bin=node_modules/.bin
 
-cargo build --release -p ocr-edge-fit --lib --target wasm32-unknown-unknown --quiet
+# The hashed artifact, not release/'s copy (see scripts/wasm-artifact.cjs).
+wasm_in=$(cargo build --release -p ocr-edge-fit --lib --target wasm32-unknown-unknown \
+  --message-format=json-render-diagnostics | node scripts/wasm-artifact.cjs ocr_edge_fit)
 rm -rf pkg/fit pkg/fit-node && mkdir -p pkg/fit pkg/fit-node
 wasm-bindgen --target web --out-dir pkg/fit "$wasm_in"
 wasm-bindgen --target nodejs --out-dir pkg/fit-node "$wasm_in"

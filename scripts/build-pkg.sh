@@ -7,15 +7,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-out=${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/ocr_edge.wasm
 bin=node_modules/.bin
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 
-cargo build --release --lib --target wasm32-unknown-unknown --quiet
-cp "$out" "$scratch/browser.wasm"
-cargo build --release --lib --target wasm32-unknown-unknown --features clients --quiet
-cp "$out" "$scratch/full.wasm"
+# The path of the .wasm cargo built for these features (see wasm-artifact.cjs).
+wasm() {
+  cargo build --release --lib --target wasm32-unknown-unknown --message-format=json-render-diagnostics "$@" |
+    node scripts/wasm-artifact.cjs ocr_edge
+}
+cp "$(wasm)" "$scratch/browser.wasm"
+cp "$(wasm --features clients)" "$scratch/full.wasm"
 
 rm -rf pkg && mkdir -p pkg
 wasm-bindgen --target web --out-name ocr_edge --out-dir pkg/web "$scratch/browser.wasm"

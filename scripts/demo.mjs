@@ -238,6 +238,8 @@ function csp(workerUrl) {
     "script-src 'self' 'wasm-unsafe-eval'",
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' blob: data:",
+    // fitImage decodes and encodes in a worker started from a blob: URL.
+    "worker-src blob:",
     // The worker, and image URLs the page may try to read for a check.
     `connect-src 'self' ${workerUrl ?? ""} https: http:`,
     "base-uri 'none'",

@@ -1,8 +1,8 @@
 //! `fitImage` in browsers: the core's planner driving the browser's own
 //! decoders and encoders (`createImageBitmap`, `OffscreenCanvas`), so the
-//! core bundle carries no codec. Every step is a promise the browser
-//! settles off the page's main thread where it can (blob decoding and
-//! resizing, image encoding), so the page stays responsive.
+//! core bundle carries no codec. The canvas work runs in a dedicated worker
+//! ([`crate::js::fit_worker`]) so the page stays responsive; where no worker
+//! can start it runs on the main thread.
 //!
 //! Where there is no canvas (Node, edge workers) it hands over to the
 //! pure-Rust fitter of `ocr-edge/fit` once that module is imported (it
@@ -18,7 +18,8 @@ use wasm_bindgen_futures::JsFuture;
 use crate::error::{Error, Result};
 use crate::image::fit::{Decision, Planner, Probe, Step, MAX_ENCODES};
 use crate::image::{Format, ImageInfo, Limits};
-use crate::js::convert::{as_bytes_view, get, set, wrong_type};
+use crate::js::convert::{as_bytes_view, get, reject_unknown, set, wrong_type};
+use crate::js::fit_worker::Session;
 use crate::js::image::{info_to_js, probe_blob_inner, probe_view, target_from_js};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -90,6 +91,9 @@ pub const HOOK: &str = "ocr-edge.fit";
 /// The target's limits, narrowed by `options.maxBase64Bytes` (never widened).
 pub fn limits_from_js(target: &JsValue, options: &JsValue) -> Result<Limits> {
     let limits = target_from_js(target)?.limits();
+    if options.is_object() {
+        reject_unknown(options, &["onProgress", "maxBase64Bytes"], "fitImage options")?;
+    }
     let max = get(options, "maxBase64Bytes");
     if max.is_undefined() || max.is_null() {
         return Ok(limits);
@@ -300,6 +304,27 @@ fn close(bitmap: &JsValue) {
     let _ = call(bitmap, "close", &[]);
 }
 
+/// Decodes `blob` upright at `probe`'s size and draws it on a new canvas.
+async fn draw(
+    native: &Native,
+    blob: &JsValue,
+    probe: &Probe,
+    size: Option<(u32, u32)>,
+) -> Result<JsValue> {
+    let bitmap = native.bitmap(blob, size).await?;
+    let got = (get(&bitmap, "width").as_f64(), get(&bitmap, "height").as_f64());
+    if got != (Some(f64::from(probe.width)), Some(f64::from(probe.height))) {
+        close(&bitmap);
+        return Err(Error::invalid_image(
+            "fit.browser",
+            "this browser did not decode the image at the size asked (EXIF orientation not applied?)",
+        ));
+    }
+    let canvas = native.canvas(&bitmap, probe);
+    close(&bitmap);
+    canvas
+}
+
 /// Fits an image to a target: upright (EXIF orientation applied), in a
 /// format the target takes (PNG kept when it fits, JPEG otherwise), within
 /// its pixel limits, and as large and good as the base64 budget allows:
@@ -359,33 +384,32 @@ async fn fit_native(
         return untouched_to_js(input, &info).await;
     }
     let full = (info.display_width, info.display_height);
-    // The canvas of the latest size, reused while only the quality changes.
+    let remote = Session::open(&blob).await;
+    // The canvas of the latest size, reused while only the quality changes
+    // (main-thread path; the worker keeps its own).
     let mut drawn: Option<(u32, u32, Format, JsValue)> = None;
     let mut best: Option<web_sys::Blob> = None;
     while let Some(probe) = planner.next_probe() {
         let size = (probe.width, probe.height);
-        let canvas = match drawn.take() {
-            Some((w, h, f, c)) if (w, h, f) == (probe.width, probe.height, probe.format) => c,
-            _ => {
-                let bitmap = native.bitmap(&blob, (size != full).then_some(size)).await?;
-                let got = (get(&bitmap, "width").as_f64(), get(&bitmap, "height").as_f64());
-                if got != (Some(f64::from(probe.width)), Some(f64::from(probe.height))) {
-                    close(&bitmap);
-                    return Err(Error::invalid_image(
-                        "fit.browser",
-                        "this browser did not decode the image at the size asked (EXIF orientation not applied?)",
-                    ));
-                }
-                let canvas = native.canvas(&bitmap, &probe);
-                close(&bitmap);
-                canvas?
+        let out = match &remote {
+            Some(session) => session.encode(&probe, size != full).await?,
+            None => {
+                let canvas = match drawn.take() {
+                    Some((w, h, f, c))
+                        if (w, h, f) == (probe.width, probe.height, probe.format) =>
+                    {
+                        c
+                    }
+                    _ => draw(native, &blob, &probe, (size != full).then_some(size)).await?,
+                };
+                let out = native.encode(&canvas, &probe).await?;
+                drawn = Some((probe.width, probe.height, probe.format, canvas));
+                out
             }
         };
-        let out = native.encode(&canvas, &probe).await?;
         if planner.report(out.size() as u64) {
             best = Some(out);
         }
-        drawn = Some((probe.width, probe.height, probe.format, canvas));
         if let Some(s) = planner.steps().last() {
             report_progress(on_progress.as_ref(), planner.steps().len(), s);
         }

@@ -6,6 +6,7 @@ pub mod client;
 pub mod convert;
 pub mod error;
 pub mod fit;
+mod fit_worker;
 #[cfg(feature = "clients")]
 pub mod huawei;
 pub mod image;

@@ -39,7 +39,12 @@ const server = http.createServer((req, res) => {
     res.writeHead(404).end();
     return;
   }
-  res.writeHead(200, { "content-type": types[path.extname(file)] ?? "application/octet-stream" });
+  const headers = { "content-type": types[path.extname(file)] ?? "application/octet-stream" };
+  // ?csp=noworker: a page whose policy forbids workers, for the fallback.
+  if (new URL(req.url, "http://x").searchParams.get("csp") === "noworker") {
+    headers["content-security-policy"] = "worker-src 'none'";
+  }
+  res.writeHead(200, headers);
   fs.createReadStream(file).pipe(res);
 });
 await new Promise((r) => server.listen(0, "127.0.0.1", r));
@@ -394,6 +399,30 @@ try {
         `progress at ${m.progress.map((t) => t.toFixed(0)).join(", ")} ms`
       );
     });
+    // The canvas work runs in a dedicated worker, so the page's thread only waits.
+    report("chromium fitting runs in a dedicated worker", () => {
+      const n = page.workers().length;
+      assert.ok(n >= 1, `no worker started (${n})`);
+      return `${n} worker(s)`;
+    });
+  }
+
+  // Where a page's policy forbids workers, fitting draws on the main thread.
+  {
+    const strict = await browser.newPage();
+    await strict.goto(`${origin}/tests/pkg/blank.html?csp=noworker`);
+    const r = await strict.evaluate(async () => {
+      const api = await import("/pkg/web/index.js");
+      const bytes = new Uint8Array(await (await fetch("/__photos/photo-o6.jpg")).arrayBuffer());
+      const out = await api.fitImage(bytes, "tencent.bizLicense", { maxBase64Bytes: 500_000 });
+      return { ok: api.checkImage(out.bytes, "tencent.bizLicense").ok, base64: Math.ceil(out.bytes.length / 3) * 4, orientation: out.info.orientation };
+    });
+    report("chromium fitting without workers (CSP worker-src 'none') falls back to the main thread", () => {
+      assert.equal(strict.workers().length, 0, "no worker may start under this policy");
+      assert.ok(r.ok && r.base64 <= 500_000 && r.orientation === 1, JSON.stringify(r));
+      return `${r.base64} base64 bytes`;
+    });
+    await strict.close();
   }
 } catch (e) {
   failed++;
