@@ -6,7 +6,7 @@ WASM := --target wasm32-unknown-unknown --features clients
 CHROMEDRIVER ?= /usr/bin/chromedriver
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: setup venv pkg test lint test-native test-wasm-node test-wasm-chromium test-pkg test-worker test-e2e typecheck demo bench bench-quick clean
+.PHONY: setup venv pkg test lint test-native test-wasm-node test-wasm-chromium test-pkg test-worker test-e2e test-load fuzz-smoke fuzz-long soak typecheck demo bench bench-quick clean
 
 setup:
 	bash scripts/setup.sh
@@ -50,6 +50,26 @@ test-worker:
 	cargo build --quiet -p ocr-edge-emulator
 	node --test tests/worker/ tests/bad_input/
 
+# The worker and the emulator under 1,000 mixed requests, 50 at a time;
+# `make soak` is the 10-minute run (not part of make test).
+test-load:
+	test -f pkg/workerd/index.js || $(MAKE) pkg
+	cargo build --quiet -p ocr-edge-emulator
+	node tests/load/load.mjs
+
+soak:
+	test -f pkg/workerd/index.js || $(MAKE) pkg
+	cargo build --quiet -p ocr-edge-emulator
+	node tests/load/load.mjs --soak 600
+
+# Every fuzz target briefly (installs nightly and cargo-fuzz when missing);
+# `make fuzz-long` is the longer run whose figures are in tests/fuzz/README.md.
+fuzz-smoke:
+	FUZZ_SECONDS=$${FUZZ_SECONDS:-10} bash scripts/fuzz-smoke.sh
+
+fuzz-long:
+	bash scripts/fuzz-long.sh
+
 # The demo end to end in Chromium; screenshots go to artifacts/demo/.
 test-e2e:
 	test -f pkg/web/index.js || $(MAKE) pkg
@@ -64,7 +84,8 @@ typecheck:
 # Everything, in the order of the README: formatting and lints, native tests
 # with doctests, wasm tests in Node and Chromium, the package in Node,
 # Chromium, workerd and a Vite app, the worker against the emulator, the
-# demo end to end, then the TypeScript check.
+# load run, the demo end to end, the TypeScript check, a short fuzz run, and
+# the benchmarks in quick mode (they must still start; figures are not checked).
 test: setup
 	$(MAKE) lint
 	$(MAKE) test-native
@@ -72,8 +93,11 @@ test: setup
 	$(MAKE) test-wasm-chromium
 	$(MAKE) test-pkg
 	$(MAKE) test-worker
+	$(MAKE) test-load
 	$(MAKE) test-e2e
 	$(MAKE) typecheck
+	$(MAKE) fuzz-smoke
+	$(MAKE) bench-quick
 
 # The emulator, the worker in workerd and the page on loopback; Ctrl-C stops
 # them all. DEMO_UPSTREAM=cloud (see the README) targets the real clouds.

@@ -83,11 +83,14 @@ fn timeout_error(timeout_ms: f64) -> Error {
 async fn attempt(req: &Request, remaining_ms: f64) -> std::result::Result<Response, JsValue> {
     let fetch = global_fn("fetch")?;
     let controller = web_sys::AbortController::new()?;
-    let abort = Closure::once_into_js({
+    // Owned here and dropped after clearTimeout: a closure handed to JS for
+    // good (once_into_js) leaks whenever the timer is cleared unfired.
+    let abort = Closure::once({
         let c = controller.clone();
         move || c.abort()
     });
-    let timer = global_fn("setTimeout")?.call2(&JsValue::NULL, &abort, &remaining_ms.into())?;
+    let timer =
+        global_fn("setTimeout")?.call2(&JsValue::NULL, abort.as_ref(), &remaining_ms.into())?;
     let init = Object::new();
     set(&init, "method", &req.method.into());
     let headers = Array::new();
@@ -123,6 +126,7 @@ async fn attempt(req: &Request, remaining_ms: f64) -> std::result::Result<Respon
     if let Ok(clear) = global_fn("clearTimeout") {
         let _ = clear.call1(&JsValue::NULL, &timer);
     }
+    drop(abort);
     result
 }
 

@@ -22,8 +22,8 @@ use ocr_edge::sign::canonical::{
     canonical_query, canonical_uri, encode_path_segments, parse_query, percent_decode,
     percent_decode_query, percent_encode,
 };
-use ocr_edge::sign::{huawei, tencent, Credentials, Payload, ReceivedRequest, SignableRequest};
 use ocr_edge::sign::UtcDateTime;
+use ocr_edge::sign::{huawei, tencent, Credentials, Payload, ReceivedRequest, SignableRequest};
 use ocr_edge::Error;
 use serde_json::Value;
 
@@ -42,11 +42,7 @@ pub fn check_error(e: &Error) {
     assert!(code.len() <= 128, "error code too long: {} bytes", code.len());
     assert!(!code.chars().any(char::is_control), "control character in code {code:?}");
     let msg = e.message();
-    assert!(
-        msg.len() <= MAX_MESSAGE_BYTES,
-        "error message of {} bytes (code {code})",
-        msg.len()
-    );
+    assert!(msg.len() <= MAX_MESSAGE_BYTES, "error message of {} bytes (code {code})", msg.len());
     assert!(!msg.chars().any(char::is_control), "control character in message {msg:?}");
     if let Some(id) = e.request_id() {
         assert!(id.len() <= 512 && !id.chars().any(char::is_control), "bad request id {id:?}");
@@ -237,7 +233,8 @@ pub fn body(data: &[u8]) {
         fields.push((name, value));
     }
     let image = c.rest();
-    let borrowed: Vec<(&str, Value)> = fields.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+    let borrowed: Vec<(&str, Value)> =
+        fields.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
     let out = body::json_with_base64(&borrowed, &key, image);
     let parsed: Value = serde_json::from_slice(&out).expect("the body is not JSON");
     let obj = parsed.as_object().expect("the body is not a JSON object");
@@ -261,10 +258,8 @@ pub fn body(data: &[u8]) {
 /// OCR builders: validation, partial decoding, probing, limits.
 pub fn base64_input(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
-    let p = ocr::QuotaInvoiceParams {
-        image: Some(ImageInput::Base64(&text)),
-        ..Default::default()
-    };
+    let p =
+        ocr::QuotaInvoiceParams { image: Some(ImageInput::Base64(&text)), ..Default::default() };
     if let Some(req) = typed(ocr::recognize_quota_invoice(None, PID, &p)) {
         check_request(&req);
         let v: Value = serde_json::from_slice(&req.body).expect("body not JSON");
@@ -372,7 +367,10 @@ fn time(c: &mut Cursor<'_>) -> u64 {
 
 /// The headers a server receives: the request's own, the signer's, and
 /// `Host` when the request did not set one.
-fn received_headers(req: &SignableRequest<'_>, added: &[(String, String)]) -> Vec<(String, String)> {
+fn received_headers(
+    req: &SignableRequest<'_>,
+    added: &[(String, String)],
+) -> Vec<(String, String)> {
     let mut all = req.headers.clone();
     if !all.iter().any(|(k, _)| k.trim().eq_ignore_ascii_case("host")) {
         all.push(("Host".to_owned(), req.host.clone()));
@@ -453,11 +451,8 @@ pub fn sign_tencent(data: &[u8]) {
     let t = time(&mut c);
     let action = c.text();
     let (req, body) = signable(&mut c);
-    let req = if flags & 1 != 0 {
-        req.with_payload(Payload::Unsigned)
-    } else {
-        req.with_body(&body)
-    };
+    let req =
+        if flags & 1 != 0 { req.with_payload(Payload::Unsigned) } else { req.with_body(&body) };
     let mut creds = Credentials::new("AKIDfuzz", "secret+fuzz/key").expect("valid credentials");
     if flags & 4 != 0 {
         creds = creds.with_session_token("session-token").expect("valid token");
@@ -624,7 +619,8 @@ pub fn builders(data: &[u8]) {
             }
         }
         _ => {
-            let (region, project, url, ep) = (opt(c.text()), c.text(), opt(c.text()), opt(c.text()));
+            let (region, project, url, ep) =
+                (opt(c.text()), c.text(), opt(c.text()), opt(c.text()));
             let image = c.rest();
             let p = ocr::QuotaInvoiceParams {
                 image: (!image.is_empty()).then_some(ImageInput::Bytes(image)),
@@ -637,4 +633,114 @@ pub fn builders(data: &[u8]) {
     if let Some(req) = typed(result) {
         check_request(&req);
     }
+}
+
+/// The secrets of the worker configuration the `worker` target runs with.
+const WORKER_SECRETS: [&str; 4] = [
+    "fuzz-sk-0123456789abcdef",
+    "fuzz-tencent-key-0123456789",
+    "fuzz-token-secret-0123456789abcdef0123456789",
+    "fuzz-admin-secret-0123456789abcdef0123456789",
+];
+
+fn worker_config() -> ocr_edge::worker::WorkerConfig {
+    let vars = [
+        ("HUAWEI_AK", "fuzz-ak"),
+        ("HUAWEI_SK", WORKER_SECRETS[0]),
+        ("HUAWEI_PROJECT_ID", PID),
+        ("TENCENT_SECRET_ID", "fuzz-secret-id"),
+        ("TENCENT_SECRET_KEY", WORKER_SECRETS[1]),
+        ("CAPTURE_TOKEN_SECRET", WORKER_SECRETS[2]),
+        ("ADMIN_SECRET", WORKER_SECRETS[3]),
+        ("ALLOWED_ORIGINS", "https://app.example,https://*.example.org"),
+    ];
+    let lookup = |k: &str| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| (*v).to_owned());
+    match ocr_edge::worker::WorkerConfig::from_lookup(lookup) {
+        Ok(c) => c,
+        Err(e) => panic!("the fuzz configuration is refused: {e}"),
+    }
+}
+
+/// A reply must be JSON (or empty) and never carry a secret.
+fn check_reply(r: &ocr_edge::worker::Reply) {
+    assert!((100..=599).contains(&r.status), "status {}", r.status);
+    let mut text: String = r.headers.iter().map(|(k, v)| format!("{k}: {v}\n")).collect();
+    if let Some(b) = &r.body {
+        assert!(serde_json::from_str::<Value>(b).is_ok(), "reply body is not JSON: {b:?}");
+        text.push_str(b);
+    }
+    for s in WORKER_SECRETS {
+        assert!(!text.contains(s), "a secret reached a reply");
+    }
+}
+
+/// The worker's request handling: the gates (method, URL, origin, token,
+/// content type and length), then the body as raw image bytes, multipart
+/// or JSON, and the capture-token parser on its own. Each outcome must be a
+/// well-formed reply or typed error that carries no secret.
+pub fn worker(data: &[u8]) {
+    use ocr_edge::worker::{handler, limits::RateLimiter, multipart, token};
+    let cfg = worker_config();
+    let mut c = Cursor::new(data);
+    let sel = c.byte();
+    let now = 1_700_000_000 + u64::from(c.byte()) * 3600;
+    let method = ["POST", "OPTIONS", "GET", "post"][usize::from(sel & 3)];
+    let url = c.text();
+    let opt = |c: &mut Cursor<'_>, bit: u8| {
+        let t = c.text();
+        (sel & bit != 0).then_some(t)
+    };
+    let origin = opt(&mut c, 4);
+    // A valid token for the scopes, or whatever the input says.
+    let auth = if sel & 8 != 0 {
+        let scopes = ["huawei.quotaInvoice".to_owned(), "tencent.bizLicense".to_owned()];
+        token::issue(WORKER_SECRETS[2], &scopes, 600, now, &[7; 16])
+            .ok()
+            .map(|t| format!("Bearer {t}"))
+    } else {
+        Some(c.text())
+    };
+    let ctype = opt(&mut c, 16);
+    let clen = opt(&mut c, 32);
+    let (acrm, acrh) = (opt(&mut c, 64), opt(&mut c, 128));
+    let body = c.rest();
+    let req = handler::Incoming {
+        method,
+        url: &url,
+        origin: origin.as_deref(),
+        authorization: auth.as_deref(),
+        content_type: ctype.as_deref(),
+        content_length: clen.as_deref(),
+        request_method: acrm.as_deref(),
+        request_headers: acrh.as_deref(),
+    };
+    let mut limiter = RateLimiter::new();
+    match handler::admit(&cfg, &req, now * 1000, &mut limiter) {
+        Err(reply) => check_reply(&reply),
+        Ok(a) => {
+            assert!(u64::try_from(body.len()).is_ok());
+            match handler::prepare(&cfg, &a, body) {
+                Ok(prepared) => {
+                    check_request(&prepared);
+                    match handler::sign(&cfg, a.route, &prepared, now) {
+                        Ok(out) => assert!(cfg.ensure_allowed(&out.url).is_ok(), "{}", out.url),
+                        Err(f) => check_reply(&handler::failure(&cfg, &a, &f)),
+                    }
+                }
+                Err(f) => {
+                    check_error(&f.error);
+                    check_reply(&handler::failure(&cfg, &a, &f));
+                }
+            }
+        }
+    }
+    // The parsers on their own, whatever the gates said.
+    if let Some(b) = ctype.as_deref().and_then(multipart::boundary) {
+        if let Some(form) = typed(multipart::parse(body, &b)) {
+            let _ = form.file();
+            let _ = typed(form.texts());
+        }
+    }
+    let presented = std::str::from_utf8(body).ok();
+    let _ = typed(token::verify(WORKER_SECRETS[2], presented, "huawei.quotaInvoice", now));
 }

@@ -249,11 +249,14 @@ async fn attempt(
     timeout_ms: f64,
 ) -> std::result::Result<(u16, Option<String>, JsValue), JsValue> {
     let controller = web_sys::AbortController::new()?;
-    let abort = Closure::once_into_js({
+    // Owned here and dropped after clearTimeout: a closure handed to JS for
+    // good (once_into_js) leaks whenever the timer is cleared unfired.
+    let abort = Closure::once({
         let c = controller.clone();
         move || c.abort()
     });
-    let timer = global_fn("setTimeout")?.call2(&JsValue::NULL, &abort, &timeout_ms.into())?;
+    let timer =
+        global_fn("setTimeout")?.call2(&JsValue::NULL, abort.as_ref(), &timeout_ms.into())?;
     set(init, "signal", &controller.signal());
     let result = async {
         let fetch = global_fn("fetch")?;
@@ -275,6 +278,7 @@ async fn attempt(
     if let Ok(clear) = global_fn("clearTimeout") {
         let _ = clear.call1(&JsValue::NULL, &timer);
     }
+    drop(abort);
     result
 }
 
