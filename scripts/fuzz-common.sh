@@ -12,6 +12,11 @@ if ! command -v cargo-fuzz >/dev/null 2>&1; then
   cargo install cargo-fuzz
 fi
 
+# Extra cargo-fuzz build flags, the same for build and run (or run rebuilds):
+# the smoke run uses an unoptimised build without sanitizers, which compiles
+# in a fraction of the time and still panics on overflow and bad indexing.
+read -r -a FUZZ_FLAGS <<<"${FUZZ_FLAGS:-}"
+
 # Every target, as cargo-fuzz lists them from fuzz/Cargo.toml.
 targets() {
   cargo +nightly fuzz list --fuzz-dir fuzz
@@ -29,7 +34,7 @@ run_target() {
   if [ -d "fuzz/regressions/$t" ] && [ -n "$(ls -A "fuzz/regressions/$t")" ]; then
     extra+=("fuzz/regressions/$t")
   fi
-  cargo +nightly fuzz run --fuzz-dir fuzz "$t" "$work" "${extra[@]}" -- \
+  cargo +nightly fuzz run "${FUZZ_FLAGS[@]}" --fuzz-dir fuzz "$t" "$work" "${extra[@]}" -- \
     -max_total_time="$secs" -rss_limit_mb=1024 -timeout=10 -print_final_stats=1 \
     >"$log" 2>&1
 }

@@ -9,7 +9,7 @@ source "$(dirname "$0")/fuzz-common.sh"
 secs="${1:-300}"
 work="${FUZZ_WORK:-${TMPDIR:-/tmp}/ocr-edge-fuzz-long}"
 mkdir -p "$work"
-cargo +nightly fuzz build --fuzz-dir fuzz
+cargo +nightly fuzz build "${FUZZ_FLAGS[@]}" --fuzz-dir fuzz
 status=0
 for t in $(targets); do
   if ! run_target "$t" "$secs" "$work/$t" "$work/$t.log"; then

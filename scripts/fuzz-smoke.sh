@@ -3,12 +3,14 @@
 # 20) on a copy of its committed corpus. Fails if any target crashes, hangs
 # or leaks past 1 GB; the crash file is left in fuzz/artifacts/<target>/ and
 # should be copied to fuzz/regressions/<target>/ once fixed.
+# Unoptimised and without sanitizers unless FUZZ_FLAGS says otherwise.
+FUZZ_FLAGS="${FUZZ_FLAGS---dev --sanitizer none}"
 source "$(dirname "$0")/fuzz-common.sh"
 
 secs="${FUZZ_SECONDS:-20}"
 work="${FUZZ_WORK:-${TMPDIR:-/tmp}/ocr-edge-fuzz-smoke}"
 mkdir -p "$work"
-cargo +nightly fuzz build --fuzz-dir fuzz
+cargo +nightly fuzz build "${FUZZ_FLAGS[@]}" --fuzz-dir fuzz
 failed=()
 for t in $(targets); do
   if run_target "$t" "$secs" "$work/$t" "$work/$t.log"; then
