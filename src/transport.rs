@@ -2,13 +2,14 @@
 //! workers), an overall deadline through `AbortController`, and retries as
 //! [`crate::retry`] decides.
 
-use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
+use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::js::convert::set;
+use crate::js::fetch::{fetch_within, sleep};
 use crate::retry::{next_delay, parse_retry_after, Outcome, Policy, Safety};
 
 /// A request ready to send: signed, with its body already in a JS buffer.
@@ -51,27 +52,8 @@ pub struct Options {
     pub safety: Safety,
 }
 
-fn global_fn(name: &str) -> Result<Function> {
-    Reflect::get(&js_sys::global(), &name.into())
-        .ok()
-        .and_then(|f| f.dyn_into::<Function>().ok())
-        .ok_or_else(|| {
-            Error::new(ErrorKind::Network, "runtime.unsupported", format!("no global {name}()"))
-        })
-}
-
 fn now_ms() -> f64 {
     js_sys::Date::now()
-}
-
-/// Waits `ms` milliseconds with the global `setTimeout`.
-pub async fn sleep(ms: f64) -> Result<()> {
-    let set_timeout = global_fn("setTimeout")?;
-    let promise = Promise::new(&mut |resolve, _| {
-        let _ = set_timeout.call2(&JsValue::NULL, &resolve, &ms.into());
-    });
-    let _ = JsFuture::from(promise).await;
-    Ok(())
 }
 
 fn timeout_error(timeout_ms: f64) -> Error {
@@ -81,16 +63,6 @@ fn timeout_error(timeout_ms: f64) -> Error {
 
 /// One attempt, aborted when `remaining_ms` runs out.
 async fn attempt(req: &Request, remaining_ms: f64) -> std::result::Result<Response, JsValue> {
-    let fetch = global_fn("fetch")?;
-    let controller = web_sys::AbortController::new()?;
-    // Owned here and dropped after clearTimeout: a closure handed to JS for
-    // good (once_into_js) leaks whenever the timer is cleared unfired.
-    let abort = Closure::once({
-        let c = controller.clone();
-        move || c.abort()
-    });
-    let timer =
-        global_fn("setTimeout")?.call2(&JsValue::NULL, abort.as_ref(), &remaining_ms.into())?;
     let init = Object::new();
     set(&init, "method", &req.method.into());
     let headers = Array::new();
@@ -101,15 +73,7 @@ async fn attempt(req: &Request, remaining_ms: f64) -> std::result::Result<Respon
     if let Some(b) = &req.body {
         set(&init, "body", b);
     }
-    set(&init, "signal", &controller.signal());
-    let result = async {
-        let resp: web_sys::Response = JsFuture::from(
-            fetch
-                .call2(&JsValue::NULL, &JsValue::from_str(&req.url), &init)?
-                .unchecked_into::<Promise>(),
-        )
-        .await?
-        .unchecked_into();
+    fetch_within(&req.url, &init, remaining_ms, |resp| async move {
         let body = JsFuture::from(resp.array_buffer()?).await?;
         let mut headers = Vec::new();
         let iter = js_sys::try_iter(&resp.headers())?.ok_or_else(|| JsValue::from("headers"))?;
@@ -121,13 +85,8 @@ async fn attempt(req: &Request, remaining_ms: f64) -> std::result::Result<Respon
             ));
         }
         Ok(Response { status: resp.status(), headers, body: Uint8Array::new(&body).to_vec() })
-    }
-    .await;
-    if let Ok(clear) = global_fn("clearTimeout") {
-        let _ = clear.call1(&JsValue::NULL, &timer);
-    }
-    drop(abort);
-    result
+    })
+    .await
 }
 
 /// Sends `req`, retrying while `classify` says the answer is transient and

@@ -5,6 +5,7 @@
 pub mod client;
 pub mod convert;
 pub mod error;
+pub mod fetch;
 pub mod fit;
 mod fit_worker;
 #[cfg(feature = "clients")]

@@ -12,7 +12,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
+use js_sys::{Array, Object, Promise, Uint8Array};
 use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -24,6 +24,7 @@ use crate::api::ImageInput;
 use crate::error::{Error, ErrorKind, Result};
 use crate::image::{check_with, Format, Target};
 use crate::js::convert::{as_bytes_view, get, set, wrong_type};
+use crate::js::fetch::{fetch_within, sleep};
 use crate::js::image::{probe_blob_inner, probe_view};
 use crate::retry::{next_delay, parse_retry_after, Outcome, Policy, Safety};
 
@@ -192,15 +193,6 @@ async fn outbound(
     })
 }
 
-fn global_fn(name: &str) -> Result<Function> {
-    Reflect::get(&js_sys::global(), &name.into())
-        .ok()
-        .and_then(|f| f.dyn_into::<Function>().ok())
-        .ok_or_else(|| {
-            Error::new(ErrorKind::Network, "runtime.unsupported", format!("no global {name}()"))
-        })
-}
-
 fn kind_from(s: &str) -> ErrorKind {
     match s {
         "invalid_image" => ErrorKind::InvalidImage,
@@ -248,23 +240,7 @@ async fn attempt(
     init: &Object,
     timeout_ms: f64,
 ) -> std::result::Result<(u16, Option<String>, JsValue), JsValue> {
-    let controller = web_sys::AbortController::new()?;
-    // Owned here and dropped after clearTimeout: a closure handed to JS for
-    // good (once_into_js) leaks whenever the timer is cleared unfired.
-    let abort = Closure::once({
-        let c = controller.clone();
-        move || c.abort()
-    });
-    let timer =
-        global_fn("setTimeout")?.call2(&JsValue::NULL, abort.as_ref(), &timeout_ms.into())?;
-    set(init, "signal", &controller.signal());
-    let result = async {
-        let fetch = global_fn("fetch")?;
-        let resp: web_sys::Response = JsFuture::from(
-            fetch.call2(&JsValue::NULL, &url.into(), init)?.unchecked_into::<Promise>(),
-        )
-        .await?
-        .unchecked_into();
+    fetch_within(url, init, timeout_ms, |resp| async move {
         let retry_after = resp.headers().get("retry-after").ok().flatten();
         let text = JsFuture::from(resp.text()?).await?.as_string().unwrap_or_default();
         let json = if text.is_empty() {
@@ -273,22 +249,8 @@ async fn attempt(
             js_sys::JSON::parse(&text).unwrap_or(JsValue::NULL)
         };
         Ok((resp.status(), retry_after, json))
-    }
-    .await;
-    if let Ok(clear) = global_fn("clearTimeout") {
-        let _ = clear.call1(&JsValue::NULL, &timer);
-    }
-    drop(abort);
-    result
-}
-
-async fn sleep(ms: f64) {
-    if let Ok(set_timeout) = global_fn("setTimeout") {
-        let p = Promise::new(&mut |resolve, _| {
-            let _ = set_timeout.call2(&JsValue::NULL, &resolve, &ms.into());
-        });
-        let _ = JsFuture::from(p).await;
-    }
+    })
+    .await
 }
 
 impl Settings {
@@ -354,7 +316,10 @@ impl Settings {
                 left,
                 js_sys::Math::random(),
             ) {
-                Some(wait) => sleep(wait as f64).await,
+                // Without a timer the retry goes at once, as before.
+                Some(wait) => {
+                    let _ = sleep(wait as f64).await;
+                }
                 None => return result,
             }
             n += 1;
