@@ -102,8 +102,20 @@ impl Config {
         };
         let prepared = match op {
             Operation::VerifyBasicBizLicense => {
+                // As the worker reads it: true or 1 asks, absent or false does not.
                 let cap = get(&params, "regCapital");
-                let cap = cap.as_bool().unwrap_or(false) || cap.as_f64() == Some(1.0);
+                let cap = match (cap.as_bool(), cap.as_f64()) {
+                    (Some(b), _) => b,
+                    (None, Some(1.0)) => true,
+                    _ if cap.is_undefined() || cap.is_null() => false,
+                    _ => {
+                        return Err(Error::invalid_argument(
+                            "argument.invalid",
+                            "regCapital is true or 1",
+                        )
+                        .into())
+                    }
+                };
                 ocr::verify_basic_biz_license(&p, cap)?
             }
             _ => ocr::verify_biz_license(&p)?,
