@@ -76,6 +76,20 @@ impl Format {
             Format::Avif => "avif",
         }
     }
+
+    /// The MIME type (the generic `image/heif` for every HEIF brand but AVIF).
+    pub fn mime(self) -> &'static str {
+        match self {
+            Format::Jpeg => "image/jpeg",
+            Format::Png => "image/png",
+            Format::Bmp => "image/bmp",
+            Format::Tiff => "image/tiff",
+            Format::Gif => "image/gif",
+            Format::Webp => "image/webp",
+            Format::Heif => "image/heif",
+            Format::Avif => "image/avif",
+        }
+    }
 }
 
 /// What the probe learnt from the header.

@@ -175,7 +175,7 @@ pub async fn untouched_to_js(input: &JsValue, info: &ImageInfo) -> Result<JsValu
             } else {
                 view.clone().into()
             };
-            (new_blob(&view, mime(info.format))?, bytes)
+            (new_blob(&view, info.format.mime())?, bytes)
         }
     };
     Ok(result_to_js(&blob, &bytes, info, &[], 1.0, 1.0))
@@ -183,20 +183,6 @@ pub async fn untouched_to_js(input: &JsValue, info: &ImageInfo) -> Result<JsValu
 
 fn input_type() -> Error {
     wrong_type("input", "a Blob, File, Uint8Array or ArrayBuffer")
-}
-
-/// The MIME type of a format.
-pub fn mime(format: Format) -> &'static str {
-    match format {
-        Format::Jpeg => "image/jpeg",
-        Format::Png => "image/png",
-        Format::Bmp => "image/bmp",
-        Format::Tiff => "image/tiff",
-        Format::Gif => "image/gif",
-        Format::Webp => "image/webp",
-        Format::Heif => "image/heic",
-        Format::Avif => "image/avif",
-    }
 }
 
 fn js_failed(what: &str) -> impl Fn(JsValue) -> Error + '_ {
@@ -289,7 +275,7 @@ impl Native {
 
     async fn encode(&self, canvas: &JsValue, probe: &Probe) -> Result<web_sys::Blob> {
         let opts = Object::new();
-        set(&opts, "type", &mime(probe.format).into());
+        set(&opts, "type", &probe.format.mime().into());
         if probe.format == Format::Jpeg {
             set(&opts, "quality", &(f64::from(probe.quality_percent()) / 100.0).into());
         }
@@ -376,7 +362,7 @@ async fn fit_native(
         None => {
             let view = as_bytes_view(input).ok_or_else(input_type)?;
             let info = probe_view(&view)?;
-            (new_blob(&view, mime(info.format))?, info)
+            (new_blob(&view, info.format.mime())?, info)
         }
     };
     let mut planner = Planner::new(&info, &limits)?;

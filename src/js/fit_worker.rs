@@ -223,7 +223,7 @@ impl Session {
         set(&msg, "w", &probe.width.into());
         set(&msg, "h", &probe.height.into());
         set(&msg, "resize", &resize.into());
-        set(&msg, "type", &crate::js::fit::mime(probe.format).into());
+        set(&msg, "type", &probe.format.mime().into());
         if probe.format == Format::Jpeg {
             set(&msg, "quality", &(f64::from(probe.quality_percent()) / 100.0).into());
             // A transparent pixel would come out black in a JPEG; paper is white.

@@ -22,7 +22,7 @@ use crate::api::input::{ensure_ok, image_body};
 use crate::api::request::encode_segment;
 use crate::api::ImageInput;
 use crate::error::{Error, ErrorKind, Result};
-use crate::image::{check_with, Format, Target};
+use crate::image::{check_with, Target};
 use crate::js::convert::{as_bytes_view, get, set, wrong_type};
 use crate::js::fetch::{fetch_within, sleep};
 use crate::js::image::{probe_blob_inner, probe_view};
@@ -59,19 +59,6 @@ fn check_token(t: &str) -> Result<()> {
         return Err(wrong_type("token", "a capture token string"));
     }
     Ok(())
-}
-
-fn mime(f: Format) -> &'static str {
-    match f {
-        Format::Jpeg => "image/jpeg",
-        Format::Png => "image/png",
-        Format::Bmp => "image/bmp",
-        Format::Tiff => "image/tiff",
-        Format::Gif => "image/gif",
-        Format::Webp => "image/webp",
-        Format::Heif => "image/heif",
-        Format::Avif => "image/avif",
-    }
 }
 
 /// The caller's parameters other than the image, as JSON values.
@@ -158,7 +145,7 @@ async fn outbound(
         }
         let path =
             if query.is_empty() { path.to_owned() } else { format!("{path}?{}", query.join("&")) };
-        return Ok(Outbound { path, content_type: mime(format), body });
+        return Ok(Outbound { path, content_type: format.mime(), body });
     }
     let b64 = match (image.as_string(), opt_str(params, b64_key)?) {
         (Some(_), Some(_)) if b64_key != "image" => {
