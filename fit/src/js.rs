@@ -5,7 +5,7 @@
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
 use ocr_edge::js::convert::{as_bytes_view, get, wrong_type};
 use ocr_edge::js::fit::{
-    limits_from_js, mime, progress_callback, report_progress, result_to_js, untouched_to_js,
+    limits_from_js, progress_callback, report_progress, result_to_js, untouched_to_js,
     FitOptionsArg,
 };
 use ocr_edge::{Error, Result};
@@ -85,6 +85,6 @@ async fn fit(input: &JsValue, target: &JsValue, options: &JsValue) -> Result<JsV
     }
     let fitted = fitter.result()?;
     let out = Uint8Array::from(fitted.bytes.as_slice());
-    let blob = new_blob(&out, mime(fitted.info.format));
+    let blob = new_blob(&out, fitted.info.format.mime());
     Ok(result_to_js(&blob, &out.into(), &fitted.info, &fitted.steps, fitted.quality, fitted.scale))
 }
