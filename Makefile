@@ -76,10 +76,16 @@ test-e2e:
 	cargo build --quiet -p ocr-edge-emulator
 	node tests/demo/demo.e2e.mjs
 
-# Uses the package test-pkg just built; builds it only when missing.
+# Uses the package test-pkg just built; builds it only when missing: every
+# export under nodenext, a page under bundler resolution, server code under
+# bundler with the workerd condition, and a CommonJS node16 project, all
+# with skipLibCheck off.
 typecheck:
 	test -f pkg/index.d.ts || $(MAKE) pkg
 	node_modules/.bin/tsc -p tests/types
+	node_modules/.bin/tsc -p tests/types/bundler
+	node_modules/.bin/tsc -p tests/types/bundler-server
+	node_modules/.bin/tsc -p tests/types/cjs
 
 # Everything, in the order of the README: formatting and lints, native tests
 # with doctests, wasm tests in Node and Chromium, the package in Node,
