@@ -6,7 +6,7 @@ WASM := --target wasm32-unknown-unknown --features clients
 CHROMEDRIVER ?= /usr/bin/chromedriver
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: setup venv pkg test lint test-native test-wasm-node test-wasm-chromium test-pkg test-worker test-e2e test-load fuzz-smoke fuzz-long soak typecheck demo bench bench-quick clean
+.PHONY: setup venv pkg test lint test-native test-wasm-node test-wasm-chromium test-pkg lint-pkg test-worker test-e2e test-load fuzz-smoke fuzz-long soak typecheck demo bench bench-quick clean
 
 setup:
 	bash scripts/setup.sh
@@ -42,6 +42,14 @@ test-pkg: pkg
 	node tests/pkg/fit-browser.mjs
 	node tests/pkg/workerd.mjs
 	node tests/consumer/run.mjs
+	$(MAKE) lint-pkg
+
+# The packed tarball as registries and type checkers see it. `./web` is the
+# raw browser glue, ESM by design; the `.wasm` subpath is an asset, not code.
+lint-pkg:
+	test -f pkg/index.d.ts || $(MAKE) pkg
+	cd pkg && ../node_modules/.bin/attw --pack . --exclude-entrypoints ./ocr_edge_bg.wasm ./web
+	cd pkg && ../node_modules/.bin/publint --strict .
 
 # The edge worker in workerd against the emulator, and the bad-input
 # catalogue in Node and through the worker.
