@@ -44,11 +44,13 @@ test-pkg: pkg
 	node tests/consumer/run.mjs
 	$(MAKE) lint-pkg
 
-# The packed tarball as registries and type checkers see it. `./web` is the
-# raw browser glue, ESM by design; the `.wasm` subpath is an asset, not code.
+# The packed tarball as registries and type checkers see it. `./web` (the
+# raw browser glue) and `./edge` (the worker) are ESM by design, so they are
+# checked as ESM-only; the `.wasm` subpath is an asset, not code.
 lint-pkg:
 	test -f pkg/index.d.ts || $(MAKE) pkg
-	cd pkg && ../node_modules/.bin/attw --pack . --exclude-entrypoints ./ocr_edge_bg.wasm ./web
+	cd pkg && ../node_modules/.bin/attw --pack . --exclude-entrypoints ./ocr_edge_bg.wasm ./web ./edge
+	cd pkg && ../node_modules/.bin/attw --pack . --profile esm-only --entrypoints ./web ./edge
 	cd pkg && ../node_modules/.bin/publint --strict .
 
 # The edge worker in workerd against the emulator, and the bad-input
