@@ -6,7 +6,7 @@ WASM := --target wasm32-unknown-unknown --features clients
 CHROMEDRIVER ?= /usr/bin/chromedriver
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: setup venv pkg test lint test-native test-wasm-node test-wasm-chromium test-pkg lint-pkg test-worker test-e2e test-load fuzz-smoke fuzz-long soak typecheck demo bench bench-quick clean
+.PHONY: setup venv pkg test lint test-native test-wasm-node test-wasm-chromium test-pkg lint-pkg test-consumers test-worker test-e2e test-load fuzz-smoke fuzz-long soak typecheck demo bench bench-quick clean
 
 setup:
 	bash scripts/setup.sh
@@ -52,6 +52,13 @@ lint-pkg:
 	cd pkg && ../node_modules/.bin/attw --pack . --exclude-entrypoints ./ocr_edge_bg.wasm ./web ./edge
 	cd pkg && ../node_modules/.bin/attw --pack . --profile esm-only --entrypoints ./web ./edge
 	cd pkg && ../node_modules/.bin/publint --strict .
+
+# Fresh projects installing the packed tarball, on Node 18 and Node 22
+# (tests/consumers' locked runtimes), `import` and `require`, each making a
+# real call to the emulator.
+test-consumers:
+	test -f pkg/index.d.ts || $(MAKE) pkg
+	bash scripts/with-emulator.sh node tests/consumers/run.mjs
 
 # The edge worker in workerd against the emulator, and the bad-input
 # catalogue in Node and through the worker.
@@ -108,6 +115,7 @@ test: setup
 	$(MAKE) test-wasm-node
 	$(MAKE) test-wasm-chromium
 	$(MAKE) test-pkg
+	$(MAKE) test-consumers
 	$(MAKE) test-worker
 	$(MAKE) test-load
 	$(MAKE) test-e2e
