@@ -6,7 +6,7 @@ WASM := --target wasm32-unknown-unknown --features clients
 CHROMEDRIVER ?= /usr/bin/chromedriver
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: setup venv pkg test lint test-native test-wasm-node test-wasm-chromium test-pkg test-worker test-e2e test-load fuzz-smoke fuzz-long soak typecheck demo bench bench-quick clean
+.PHONY: setup venv pkg test lint test-native test-wasm-node test-wasm-chromium test-pkg lint-pkg test-consumers test-worker test-e2e test-load fuzz-smoke fuzz-long soak typecheck demo bench bench-quick clean
 
 setup:
 	bash scripts/setup.sh
@@ -42,6 +42,23 @@ test-pkg: pkg
 	node tests/pkg/fit-browser.mjs
 	node tests/pkg/workerd.mjs
 	node tests/consumer/run.mjs
+	$(MAKE) lint-pkg
+
+# The packed tarball as registries and type checkers see it. `./web` (the
+# raw browser glue) and `./edge` (the worker) are ESM by design, so they are
+# checked as ESM-only; the `.wasm` subpath is an asset, not code.
+lint-pkg:
+	test -f pkg/index.d.ts || $(MAKE) pkg
+	cd pkg && ../node_modules/.bin/attw --pack . --exclude-entrypoints ./ocr_edge_bg.wasm ./web ./edge
+	cd pkg && ../node_modules/.bin/attw --pack . --profile esm-only --entrypoints ./web ./edge
+	cd pkg && ../node_modules/.bin/publint --strict .
+
+# Fresh projects installing the packed tarball, on Node 18 and Node 22
+# (tests/consumers' locked runtimes), `import` and `require`, each making a
+# real call to the emulator.
+test-consumers:
+	test -f pkg/index.d.ts || $(MAKE) pkg
+	bash scripts/with-emulator.sh node tests/consumers/run.mjs
 
 # The edge worker in workerd against the emulator, and the bad-input
 # catalogue in Node and through the worker.
@@ -76,10 +93,16 @@ test-e2e:
 	cargo build --quiet -p ocr-edge-emulator
 	node tests/demo/demo.e2e.mjs
 
-# Uses the package test-pkg just built; builds it only when missing.
+# Uses the package test-pkg just built; builds it only when missing: every
+# export under nodenext, a page under bundler resolution, server code under
+# bundler with the workerd condition, and a CommonJS node16 project, all
+# with skipLibCheck off.
 typecheck:
 	test -f pkg/index.d.ts || $(MAKE) pkg
 	node_modules/.bin/tsc -p tests/types
+	node_modules/.bin/tsc -p tests/types/bundler
+	node_modules/.bin/tsc -p tests/types/bundler-server
+	node_modules/.bin/tsc -p tests/types/cjs
 
 # Everything, in the order of the README: formatting and lints, native tests
 # with doctests, wasm tests in Node and Chromium, the package in Node,
@@ -92,6 +115,7 @@ test: setup
 	$(MAKE) test-wasm-node
 	$(MAKE) test-wasm-chromium
 	$(MAKE) test-pkg
+	$(MAKE) test-consumers
 	$(MAKE) test-worker
 	$(MAKE) test-load
 	$(MAKE) test-e2e

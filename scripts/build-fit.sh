@@ -18,7 +18,7 @@ wasm-bindgen --target nodejs --out-dir pkg/fit-node "$wasm_in"
 # The same features as scripts/build-pkg.sh: those Rust's wasm32 target enables.
 features="--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
   --enable-mutable-globals --enable-reference-types --enable-multivalue"
-for dir in fit fit-node; do
+for dir in fit; do
   # shellcheck disable=SC2086
   "$bin/wasm-opt" -Oz $features --strip-debug --strip-producers \
     -o "pkg/$dir/ocr_edge_fit_bg.wasm" "pkg/$dir/ocr_edge_fit_bg.wasm"
@@ -26,6 +26,10 @@ done
 
 # The nodejs glue is CommonJS; name it so inside a "type": "module" package.
 mv pkg/fit-node/ocr_edge_fit.js pkg/fit-node/ocr_edge_fit.cjs
+# One copy of the fitter's wasm: Node reads fit/'s from disk.
+rm pkg/fit-node/ocr_edge_fit_bg.wasm pkg/fit-node/ocr_edge_fit_bg.wasm.d.ts
+sed -i 's|`${__dirname}/ocr_edge_fit_bg.wasm`|`${__dirname}/../fit/ocr_edge_fit_bg.wasm`|' pkg/fit-node/ocr_edge_fit.cjs
+grep -q '/../fit/ocr_edge_fit_bg.wasm' pkg/fit-node/ocr_edge_fit.cjs
 rm -f pkg/fit*/.gitignore pkg/fit*/package.json pkg/fit-node/ocr_edge_fit.d.ts
 cp pkg-template/fit/. pkg/fit/ -r
 cp pkg-template/fit-node/. pkg/fit-node/ -r

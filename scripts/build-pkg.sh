@@ -27,7 +27,8 @@ wasm-bindgen --target nodejs --out-name ocr_edge --out-dir pkg/node "$scratch/fu
 # Rust's wasm32 target enables these features; wasm-opt must keep them.
 features="--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
   --enable-mutable-globals --enable-reference-types --enable-multivalue"
-for dir in web edge node; do
+# node/ and edge/ are the same wasm: only edge/ keeps a copy (see below).
+for dir in web edge; do
   # shellcheck disable=SC2086
   "$bin/wasm-opt" -Oz $features --strip-debug --strip-producers \
     -o "pkg/$dir/ocr_edge_bg.wasm" "pkg/$dir/ocr_edge_bg.wasm"
@@ -36,9 +37,15 @@ done
 cp -r pkg-template/. pkg/
 # The nodejs glue is CommonJS; name it so inside a "type": "module" package.
 mv pkg/node/ocr_edge.js pkg/node/ocr_edge.cjs
-cp pkg/node/ocr_edge.d.ts pkg/index.d.ts
+# One copy of the full wasm: Node reads edge/'s from disk, workerd imports it.
+rm pkg/node/ocr_edge_bg.wasm pkg/node/ocr_edge_bg.wasm.d.ts
+sed -i 's|`${__dirname}/ocr_edge_bg.wasm`|`${__dirname}/../edge/ocr_edge_bg.wasm`|' pkg/node/ocr_edge.cjs
+grep -q '/../edge/ocr_edge_bg.wasm' pkg/node/ocr_edge.cjs
 node scripts/node-esm-entry.cjs pkg/node/ocr_edge.cjs > pkg/node/index.mjs
+# The declarations per export condition (see scripts/pkg-types.cjs).
+node scripts/pkg-types.cjs pkg
 rm -f pkg/*/.gitignore pkg/*/package.json pkg/node/ocr_edge.d.ts pkg/edge/ocr_edge.d.ts
+cp LICENSE-MIT LICENSE-APACHE CHANGELOG.md pkg/
 
 # The pure-Rust fitter: its own wasm, loaded only by `ocr-edge/fit`.
 bash scripts/build-fit.sh

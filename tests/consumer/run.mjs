@@ -83,7 +83,7 @@ const found = (file) => {
   return MARKERS.filter((m) => bytes.includes(m));
 };
 await report("the search finds the signing clients in pkg/node", () => {
-  const hits = ["pkg/node/ocr_edge.cjs", "pkg/node/ocr_edge_bg.wasm"].flatMap((f) => found(path.join(root, f)));
+  const hits = ["pkg/node/ocr_edge.cjs", "pkg/edge/ocr_edge_bg.wasm"].flatMap((f) => found(path.join(root, f)));
   for (const m of MARKERS) assert.ok(hits.includes(m), `${m} not found in pkg/node`);
 });
 await report("no signing client in pkg/web", () => {

@@ -7,8 +7,25 @@ import { chromium } from "playwright-core";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const types = { ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm", ".html": "text/html" };
+// Two stand-ins for how pages get the entry: `/nowasm/` serves pkg/web's
+// scripts with no .wasm beside them (a bundler that did not emit it), and
+// `/node_modules/.vite/deps/` does what Vite's dev server does with a
+// pre-bundled dependency: HTML for the missing .wasm, the package itself
+// under /node_modules/ocr-edge/.
+const html = "<!doctype html><html></html>";
+function mapped(pathname) {
+  if (pathname.startsWith("/nowasm/")) return pathname.endsWith(".js") ? `/pkg/web/${path.basename(pathname)}` : null;
+  if (pathname.startsWith("/node_modules/.vite/deps/")) return pathname.endsWith(".js") ? `/pkg/web/${path.basename(pathname)}` : "html";
+  if (pathname.startsWith("/node_modules/ocr-edge/")) return `/pkg/${pathname.slice("/node_modules/ocr-edge/".length)}`;
+  return pathname;
+}
 const server = http.createServer((req, res) => {
-  const file = path.join(root, decodeURIComponent(new URL(req.url, "http://x").pathname));
+  const where = mapped(decodeURIComponent(new URL(req.url, "http://x").pathname));
+  if (where === "html") {
+    res.writeHead(200, { "content-type": "text/html" }).end(html);
+    return;
+  }
+  const file = path.join(root, where ?? "/missing");
   if (!file.startsWith(root) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
     res.writeHead(404).end();
     return;
@@ -34,6 +51,23 @@ try {
     const { exercise } = await import(`${base}/tests/pkg/samples.mjs`);
     return exercise(api);
   }, base);
+  // The wasm missing: a typed error naming the URL tried, not the engine's
+  // bare "expected magic word". Vite's dev layout: the package's own copy.
+  rows.push(
+    await page.evaluate(async (base) => {
+      try {
+        await import(`${base}/nowasm/web/index.js`);
+        return ["missing wasm is refused", "loaded", "refused"];
+      } catch (e) {
+        const named = e.message.includes(`${base}/nowasm/web/ocr_edge_bg.wasm`) && e.message.includes("HTTP 404");
+        return ["missing wasm: typed error naming the URL", [e.name, e.code, named], ["OcrEdgeError", "wasm.not_found", true]];
+      }
+    }, base),
+    await page.evaluate(async (base) => {
+      const api = await import(`${base}/node_modules/.vite/deps/index.js`);
+      return ["vite dev layout: wasm found in the package", api.probeImage(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 20, 0, 0, 0, 30, 8, 2, 0, 0, 0])).width, 20];
+    }, base),
+  );
   for (const [what, actual, expected] of rows) {
     const ok = JSON.stringify(actual) === JSON.stringify(expected);
     if (!ok) failed++;

@@ -27,4 +27,26 @@ try {
 } finally {
   await mf.dispose();
 }
+
+// `ocr-edge/edge` as a worker's whole entry: the proxy answers, in JSON.
+const edge = new Miniflare({
+  modules: true,
+  modulesRoot: root,
+  scriptPath: path.join(root, "pkg/workerd/worker.js"),
+  modulesRules: [
+    { type: "ESModule", include: ["**/*.js", "**/*.mjs"] },
+    { type: "CompiledWasm", include: ["**/*.wasm"] },
+  ],
+  bindings: { CAPTURE_TOKEN_SECRET: "0".repeat(64), ALLOWED_ORIGINS: "http://localhost:5173" },
+  compatibilityDate: "2026-07-01",
+});
+try {
+  const res = await edge.dispatchFetch("http://localhost/v1/huawei/quota-invoice", { method: "POST", body: "x" });
+  const body = await res.json();
+  const ok = res.status === 401 && typeof body === "object" && body !== null;
+  if (!ok) failed++;
+  console.log(`${ok ? "ok" : "FAIL"} workerd ocr-edge/edge answers an untokened call with 401 JSON${ok ? "" : `: ${res.status} ${JSON.stringify(body)}`}`);
+} finally {
+  await edge.dispose();
+}
 process.exit(failed ? 1 : 0);

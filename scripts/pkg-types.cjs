@@ -1,0 +1,33 @@
+// Writes the package's declarations, one per export condition, so each
+// resolution sees what its runtime entry really exports:
+// - index.d.ts (node import, workerd): the full build, signing clients included;
+// - node/ocr_edge.d.cts (node require): the same, as CommonJS (no TS1479);
+// - web/index.d.ts (browser, default): the browser build without wasm-bindgen's
+//   init functions, which the entry runs itself and does not export;
+// - web/ocr_edge.d.ts (`ocr-edge/web`): the raw glue, init included.
+// `[Symbol.dispose]` members need `Symbol.dispose`, which a project with
+// `lib: ["es2022", "dom"]` lacks: each file declares it, the same way lib
+// esnext.disposable does, so both compile and `using` keeps working.
+const fs = require("node:fs");
+const path = require("node:path");
+const dir = process.argv[2];
+const read = (f) => fs.readFileSync(path.join(dir, f), "utf8");
+const write = (f, s) => fs.writeFileSync(path.join(dir, f), s);
+const symbolDispose =
+  "declare global {\n  interface SymbolConstructor {\n    readonly dispose: unique symbol;\n  }\n}\n";
+const withDispose = (s) => (s.includes("[Symbol.dispose]") ? s.replace(/^(\/\* tslint:disable \*\/\n\/\* eslint-disable \*\/\n)?/, (m) => m + symbolDispose) : s);
+
+const full = withDispose(read("node/ocr_edge.d.ts"));
+write("index.d.ts", full);
+write("node/ocr_edge.d.cts", full);
+
+const web = withDispose(read("web/ocr_edge.d.ts"));
+write("web/ocr_edge.d.ts", web);
+const cut = web.indexOf("export type InitInput");
+if (cut < 0) throw new Error("web/ocr_edge.d.ts: the init section was not found");
+write("web/index.d.ts", web.slice(0, cut).trimEnd() + "\n");
+for (const f of ["index.d.ts", "node/ocr_edge.d.cts", "web/index.d.ts"]) {
+  const text = read(f);
+  if (/^export default/m.test(text)) throw new Error(`${f}: declares a default export the entry lacks`);
+  if (text.includes("[Symbol.dispose]") && !text.includes("readonly dispose: unique symbol")) throw new Error(`${f}: Symbol.dispose undeclared`);
+}
