@@ -78,7 +78,7 @@ pub(crate) fn read(input: Input<'_>) -> Step<Found> {
         match marker {
             // Standalone markers carry no length.
             0x01 | 0xD0..=0xD7 => continue,
-            0xD8 | 0xD9 | 0xDA => return Err(corrupt("no JPEG frame header before the scan")),
+            0xD8..=0xDA => return Err(corrupt("no JPEG frame header before the scan")),
             _ => {}
         }
         let len = usize::from(u16::from_be_bytes(input.array::<2>(pos)?));
