@@ -81,9 +81,14 @@ pub(crate) fn read(input: Input<'_>) -> Step<Found> {
             0xD8..=0xDA => return Err(corrupt("no JPEG frame header before the scan")),
             _ => {}
         }
-        let len = usize::from(u16::from_be_bytes(input.array::<2>(pos)?));
+        let mut len = usize::from(u16::from_be_bytes(input.array::<2>(pos)?));
         if len < 2 {
-            return Err(corrupt("JPEG segment length below 2"));
+            // libjpeg skips an APPn or COM of length 0 or 1 as empty (and so
+            // does Chromium); any other segment that short is an error there.
+            if !matches!(marker, 0xE0..=0xEF | 0xFE) {
+                return Err(corrupt("JPEG segment length below 2"));
+            }
+            len = 2;
         }
         let body = add(pos, 2)?;
         if is_sof(marker) {
@@ -177,6 +182,7 @@ mod tests {
     #[test]
     fn bad_lengths_and_missing_frames_fail() {
         assert!(run(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 1]).is_err());
+        assert!(run(&[0xFF, 0xD8, 0xFF, 0xDB, 0, 1, 0xFF, 0xC0]).is_err());
         assert!(run(&[0xFF, 0xD8, 0xFF, 0xD9]).is_err());
         assert!(run(&[0xFF, 0xD8, 0x12, 0x34]).is_err());
         let mut fill = vec![0xFF, 0xD8];
@@ -204,6 +210,12 @@ mod tests {
         f.extend(b"Adobe\0\x64\0\0\0\0\x01");
         f.extend(sof(0xC0, 29, 100));
         assert_eq!(size(&f), Some((29, 100)));
+        // An APPn or COM claiming a length of 0 or 1 is read as empty.
+        for m in [0xE0, 0xED, 0xFE] {
+            let mut f = vec![0xFF, 0xD8, 0xFF, m, 0, 1];
+            f.extend(sof(0xC0, 29, 100));
+            assert_eq!(size(&f), Some((29, 100)), "marker {m:x}");
+        }
     }
 
     #[test]
