@@ -10,6 +10,14 @@ use crate::state::State;
 
 /// Checks a Huawei request's token or signature; `Err` is the answer to send.
 pub fn huawei(state: &State, req: &Request, family: Family) -> Result<(), Reply> {
+    // CSMS documents its 401 and 403 bodies in its own nested envelope.
+    check_huawei(state, req, family).map_err(|r| match family {
+        Family::HuaweiCsms => envelope::nested(r),
+        _ => r,
+    })
+}
+
+fn check_huawei(state: &State, req: &Request, family: Family) -> Result<(), Reply> {
     let rid = req.request_id.as_str();
     let auth = req.header("authorization");
     if let Some(value) = auth.filter(|v| v.trim_start().starts_with(huawei::ALGORITHM)) {

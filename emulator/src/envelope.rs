@@ -86,6 +86,17 @@ pub fn gateway(status: u16, code: &str, msg: &str, request_id: &str) -> Reply {
     Reply::json(status, &body).with_code(code)
 }
 
+/// A flat `{error_code, error_msg, …}` answer rewrapped as CSMS's
+/// `{"error": {error_code, error_msg}}`; other bodies are left alone.
+pub fn nested(mut reply: Reply) -> Reply {
+    let Ok(v) = serde_json::from_slice::<Value>(&reply.body) else { return reply };
+    if let (Some(code), Some(msg)) = (v.get("error_code"), v.get("error_msg")) {
+        let body = json!({ "error": { "error_code": code, "error_msg": msg } });
+        reply.body = serde_json::to_vec(&body).unwrap_or_default();
+    }
+    reply
+}
+
 /// Tencent's error answer: always HTTP 200.
 pub fn tencent_error(code: &str, msg: &str, request_id: &str) -> Reply {
     let body = json!({ "Response": { "Error": { "Code": code, "Message": msg }, "RequestId": request_id } });

@@ -129,23 +129,33 @@ fn list_validation_codes() {
     }
     let h = emu.hw_signed("POST", LIST_PATH, b"[", "dev-ak", "dev-sk", now());
     assert_eq!(emu.send("POST", LIST_PATH, &h, b"[").code(), "CSMS.0004");
-    // A wrong signature is refused by the gateway (flat envelope).
+    // A wrong signature: 401 in CSMS's documented nested envelope.
     let h = emu.hw_signed("POST", LIST_PATH, b"{}", "dev-ak", "bad", now());
     let r = emu.send("POST", LIST_PATH, &h, b"{}");
     assert_eq!((r.status, r.code().as_str()), (401, "APIGW.0301"));
-    assert!(r.json()["error_msg"].as_str().unwrap().contains('|'));
+    assert!(r.json()["error_code"].is_null(), "flat envelope: {:?}", r.json());
+    assert!(r.json()["error"]["error_msg"].as_str().unwrap().contains('|'));
+    // A missing token too; a good signature still passes.
+    let r = emu.send("POST", LIST_PATH, &[], b"{}");
+    assert_eq!(r.status, 401);
+    assert!(r.json()["error"]["error_code"].is_string(), "{:?}", r.json());
 }
 
 #[test]
 fn delete_secret_tag_decodes_the_key_once() {
     let emu = Emulator::start(&[]);
-    for (secret, key) in [
-        ("db-password", "cost center"),
-        ("api-key-ocr", "path/to"),
-        ("tls-cert", "环境"),
-        ("s3-credentials", "key with spaces"),
+    for (secret, id, key) in [
+        ("db-password", "5ec7e7a0-0000-4000-8000-000000000001", "cost center"),
+        ("api-key-ocr", "5ec7e7a0-0000-4000-8000-000000000003", "path/to"),
+        ("tls-cert", "5ec7e7a0-0000-4000-8000-000000000005", "环境"),
+        ("s3-credentials", "5ec7e7a0-0000-4000-8000-000000000010", "key with spaces"),
     ] {
-        let path = encode_path_segments(&["v1", PROJECT, "csms", secret, "tags", key]);
+        // The secret's name is not its secret_id: the document's path takes the id.
+        let by_name = encode_path_segments(&["v1", PROJECT, "csms", secret, "tags", key]);
+        let h = emu.hw_signed("DELETE", &by_name, b"", "dev-ak", "dev-sk", now());
+        let r = emu.send("DELETE", &by_name, &h, b"");
+        assert_eq!((r.status, r.code().as_str()), (404, "CSMS.0005"), "{secret}");
+        let path = encode_path_segments(&["v1", PROJECT, "csms", id, "tags", key]);
         let h = emu.hw_signed("DELETE", &path, b"", "dev-ak", "dev-sk", now());
         let r = emu.send("DELETE", &path, &h, b"");
         assert_eq!(r.status, 204, "{key}: {}", r.text());
@@ -212,6 +222,9 @@ fn apig_create_app_rules_and_duplicates() {
         json!({ "name": "app_002", "app_key": "app_key_sample", "app_secret": "app_secret_sample" }),
     );
     assert_eq!(r.json()["app_key"], "app_key_sample");
+    // Masked as in the reference example, whether chosen or generated.
+    assert_eq!(r.json()["app_secret"], "******");
+    assert_eq!(app["app_secret"], "******");
     let r = create(&emu, json!({ "name": "app_003", "app_key": "app_key_sample" }));
     assert_eq!((r.status, r.code().as_str()), (400, "APIG.3310"));
     assert!(r.json()["request_id"].is_string());

@@ -141,3 +141,25 @@ pub fn png_header(w: u32, h: u32) -> Vec<u8> {
     v.extend_from_slice(&[8, 2, 0, 0, 0, 0, 0, 0, 0]);
     v
 }
+
+#[test]
+fn content_type_must_be_json_as_documented() {
+    let emu = Emulator::start(&[]);
+    let body = invoice_body();
+    let with = |ct: Option<&str>| {
+        let mut h = vec![("X-Auth-Token".to_owned(), "dev-token".to_owned())];
+        if let Some(ct) = ct {
+            h.push(("Content-Type".to_owned(), ct.to_owned()));
+        }
+        emu.send("POST", OCR_PATH, &h, &body)
+    };
+    for ok in
+        ["application/json", "application/json;charset=UTF-8", "Application/JSON ; charset=utf-8"]
+    {
+        assert_eq!(with(Some(ok)).status, 200, "{ok}");
+    }
+    for bad in [None, Some("text/plain"), Some("application/x-www-form-urlencoded")] {
+        let r = with(bad);
+        assert_eq!((r.status, r.code().as_str()), (400, "AIS.0101"), "{bad:?}");
+    }
+}

@@ -108,7 +108,7 @@ fn text_mode_results_follow_the_documented_semantics() {
 #[test]
 fn image_mode_reads_the_fixture_and_checks_the_config() {
     let emu = Emulator::start(&[]);
-    let r = emu.tencent("VerifyBizLicense", &json!({ "ImageBase64": b64(LICENSE_PNG), "ImageConfig": "{\"Name\":true,\"Address\":false}" }));
+    let r = emu.tencent("VerifyBizLicense", &json!({ "ImageBase64": b64(LICENSE_PNG), "ImageConfig": "{\"RegNum\":true,\"Name\":true,\"Address\":false}" }));
     assert_eq!(r["RegNumResult"], json!({ "RegNum": "0", "Name": "0", "Address": "" }), "{r}");
     assert_eq!(r["CreditCode"], CODE);
     // ImageUrl wins over ImageBase64 and is not fetched.
@@ -157,6 +157,17 @@ fn validation_codes() {
         ),
         "InvalidParameterValue.InvalidParameterValueLimit"
     );
+    // ImageConfig must set RegNum to true, as the document requires.
+    for cfg in ["{\"Name\":true}", "{\"RegNum\":false,\"Name\":true}", "{}"] {
+        let p = json!({ "ImageUrl": "http://a.test/x.png", "ImageConfig": cfg });
+        assert_eq!(
+            code("VerifyBizLicense", p),
+            "InvalidParameterValue.InvalidParameterValueLimit",
+            "{cfg}"
+        );
+    }
+    let p = json!({ "ImageUrl": "http://a.test/x.png", "ImageConfig": "{\"RegNum\":true}" });
+    assert_eq!(code("VerifyBizLicense", p), "");
     assert_eq!(code("DescribeInstances", json!({})), "InvalidAction");
 }
 

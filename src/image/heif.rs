@@ -2,7 +2,9 @@
 //! brands). The size is the `ispe` property of the primary item (`pitm`,
 //! found through `ipma`); its `irot`/`imir` properties, applied in `ipma`
 //! order, become the equivalent EXIF orientation, so display sizes follow.
-//! Without `pitm`/`ipma` the largest `ispe` is taken, orientation 1.
+//! A `clap` crops (libheif's rounding, in exact rationals); a derived primary
+//! takes a `grid`'s output size or an `iden`'s source (via `dimg`), then its
+//! own transforms. Without `pitm`/`ipma` the largest `ispe` is taken, orientation 1.
 
 use super::detect::{self, Kind};
 use super::read::{add, arr, corrupt, offset, Input, Step, Stop};
@@ -130,7 +132,7 @@ pub(crate) fn read(input: Input<'_>) -> Step<Found> {
         }
         if &h[4..8] == b"meta" {
             let meta = input.bytes(add(pos, hdr)?, len - hdr)?;
-            let (width, height, orientation) = read_meta(meta)?;
+            let (width, height, orientation) = read_meta(input, meta)?;
             return Ok(Found { format, width, height, orientation });
         }
         pos = add(pos, len)?;
@@ -185,11 +187,30 @@ fn property(ipco: &[u8], k: u16) -> Step<Option<Bx<'_>>> {
     }
 }
 
+/// Derived items followed at most from the primary (iden of iden of …).
+const MAX_DEPTH: usize = 8;
+
+/// The boxes of a `meta` body that locate items and their properties.
+struct Meta<'a> {
+    body: &'a [u8],
+    iprp: &'a [u8],
+    ipco: &'a [u8],
+}
+
+/// An item's size in its coded orientation, after crops, and its turn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Geometry {
+    w: u32,
+    h: u32,
+    turn: Turn,
+}
+
 /// The size and orientation from a `meta` body.
-fn read_meta(meta: &[u8]) -> Step<(u32, u32, u8)> {
+fn read_meta(input: Input<'_>, meta: &[u8]) -> Step<(u32, u32, u8)> {
     let body = meta.get(4..).ok_or_else(|| corrupt("meta box too short"))?;
     let iprp = child(body, b"iprp")?.ok_or_else(|| corrupt("no iprp box"))?;
     let ipco = child(iprp, b"ipco")?.ok_or_else(|| corrupt("no ipco box"))?;
+    let m = Meta { body, iprp, ipco };
     let primary = match child(body, b"pitm")? {
         Some(p) => match p.first() {
             Some(0) => arr(p, 4).map(u16::from_be_bytes).map(u32::from),
@@ -199,13 +220,8 @@ fn read_meta(meta: &[u8]) -> Step<(u32, u32, u8)> {
         None => None,
     };
     if let Some(id) = primary {
-        for b in children(iprp) {
-            let (typ, ipma) = b?;
-            if &typ == b"ipma" {
-                if let Some(found) = primary_props(ipma, ipco, id)? {
-                    return Ok(found);
-                }
-            }
+        if let Some(g) = geometry(input, &m, id, MAX_DEPTH)? {
+            return Ok((g.w, g.h, g.turn.exif()));
         }
     }
     // No usable association: the largest ispe is the main image's.
@@ -224,8 +240,68 @@ fn read_meta(meta: &[u8]) -> Step<(u32, u32, u8)> {
     best.map(|(w, h)| (w, h, 1)).ok_or_else(|| corrupt("no ispe property"))
 }
 
-/// The size and orientation of item `id` from one `ipma`, if it lists the item.
-fn primary_props(ipma: &[u8], ipco: &[u8], id: u32) -> Step<Option<(u32, u32, u8)>> {
+/// The displayed geometry of item `id`: a coded item's `ispe`, a `grid`'s
+/// output size, an `iden`'s source; then its own clap/irot/imir in ipma order.
+/// None when no ipma lists the item.
+fn geometry(input: Input<'_>, m: &Meta<'_>, id: u32, depth: usize) -> Step<Option<Geometry>> {
+    let Some(props) = item_props(m, id)? else { return Ok(None) };
+    let base = match item_type(m.body, id)? {
+        Some(t) if &t == b"grid" => {
+            let data = item_data(input, m.body, id)?;
+            let (w, h) = grid_size(data)?;
+            Some(Geometry { w, h, turn: Turn::default() })
+        }
+        Some(t) if &t == b"iden" => {
+            let src = first_ref(m.body, b"dimg", id)?
+                .ok_or_else(|| corrupt("iden item has no dimg reference"))?;
+            if depth == 0 || src == id {
+                return Err(corrupt("derived items nest too deep"));
+            }
+            let g = geometry(input, m, src, depth - 1)?;
+            Some(g.ok_or_else(|| corrupt("iden source has no properties"))?)
+        }
+        _ => None,
+    };
+    let mut g = match base {
+        Some(g) => g,
+        None => {
+            let size = props.iter().find(|(t, _)| t == b"ispe");
+            let (w, h) = ispe(size.ok_or_else(|| corrupt("primary item has no ispe"))?.1)?;
+            Geometry { w, h, turn: Turn::default() }
+        }
+    };
+    for (typ, body) in props {
+        match &typ {
+            b"irot" => g.turn = g.turn.rotate_ccw(body.first().copied().unwrap_or(0)),
+            b"imir" => g.turn = g.turn.mirror(body.first().copied().unwrap_or(0)),
+            b"clap" => {
+                // A crop after a quarter turn names the coded height as its width.
+                let swapped = g.turn.r % 2 == 1;
+                let (cw, ch) = if swapped { (g.h, g.w) } else { (g.w, g.h) };
+                let (nw, nh) = clap(body, cw, ch)?;
+                (g.w, g.h) = if swapped { (nh, nw) } else { (nw, nh) };
+            }
+            _ => {}
+        }
+    }
+    Ok(Some(g))
+}
+
+/// The properties associated with item `id`, in ipma order, if an ipma lists it.
+fn item_props<'a>(m: &Meta<'a>, id: u32) -> Step<Option<Vec<Bx<'a>>>> {
+    for b in children(m.iprp) {
+        let (typ, ipma) = b?;
+        if &typ == b"ipma" {
+            if let Some(list) = ipma_list(ipma, m.ipco, id)? {
+                return Ok(Some(list));
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// The properties one `ipma` associates with item `id`, if it lists the item.
+fn ipma_list<'a>(ipma: &[u8], ipco: &'a [u8], id: u32) -> Step<Option<Vec<Bx<'a>>>> {
     let short = || corrupt("ipma box too short");
     let version = *ipma.first().ok_or_else(short)?;
     let wide = ipma.get(3).ok_or_else(short)? & 1 != 0;
@@ -250,25 +326,170 @@ fn primary_props(ipma: &[u8], ipco: &[u8], id: u32) -> Step<Option<(u32, u32, u8
         if item != id {
             continue;
         }
-        let (mut size, mut turn) = (None, Turn::default());
+        let mut props = Vec::new();
         for a in list.chunks_exact(step) {
             let k = match a {
                 [hi, lo] => u16::from_be_bytes([hi & 0x7F, *lo]),
                 [b] => u16::from(b & 0x7F),
                 _ => 0,
             };
-            let Some((typ, body)) = property(ipco, k)? else { continue };
-            match &typ {
-                b"ispe" => size = Some(ispe(body)?),
-                b"irot" => turn = turn.rotate_ccw(body.first().copied().unwrap_or(0)),
-                b"imir" => turn = turn.mirror(body.first().copied().unwrap_or(0)),
-                _ => {}
+            if let Some(p) = property(ipco, k)? {
+                props.push(p);
             }
         }
-        let (w, h) = size.ok_or_else(|| corrupt("primary item has no ispe"))?;
-        return Ok(Some((w, h, turn.exif())));
+        return Ok(Some(props));
     }
     Ok(None)
+}
+
+/// Rounds `n / d` (d > 0) half up, exactly.
+fn round_div(n: i128, d: i128) -> i128 {
+    (2 * n + d).div_euclid(2 * d)
+}
+
+/// One dimension of a clean aperture over `size` coded pixels, as libheif
+/// crops it: centre `(size-1)/2 + off`, edges `centre ± (ext-1)/2`, each
+/// rounded and clamped to the image. All in i128 rationals: no overflow.
+fn aperture(size: u32, ext: (u32, u32), off: (i32, u32)) -> Step<u32> {
+    let (en, ed) = (i128::from(ext.0), i128::from(ext.1));
+    let (on, od) = (i128::from(off.0), i128::from(off.1));
+    if ed == 0 || od == 0 || en == 0 {
+        return Err(corrupt("clap box has a zero denominator or extent"));
+    }
+    // left = on/od + (size-1)/2 - (en/ed - 1)/2, over the denominator 2·od·ed.
+    let den = 2 * od * ed;
+    let s = i128::from(size);
+    let left = 2 * on * ed + (s - 1) * od * ed - (en - ed) * od;
+    let right = left + 2 * (en - ed) * od;
+    let max = s - 1;
+    let (l, r) = (round_div(left, den), round_div(right, den));
+    if r < 0 || l > max || r < l {
+        return Err(corrupt("clap aperture lies outside the image"));
+    }
+    u32::try_from(r.min(max) - l.max(0) + 1).map_err(|_| corrupt("clap size"))
+}
+
+/// The size a `clap` body crops `w`×`h` to.
+fn clap(body: &[u8], w: u32, h: u32) -> Step<(u32, u32)> {
+    let f = |i: usize| arr(body, i * 4).map(u32::from_be_bytes);
+    let v: Option<[u32; 8]> = (|| Some([f(0)?, f(1)?, f(2)?, f(3)?, f(4)?, f(5)?, f(6)?, f(7)?]))();
+    let v = v.ok_or_else(|| corrupt("clap box too short"))?;
+    // Offsets are signed; extents and denominators unsigned (ISO/IEC 14496-12).
+    let cw = aperture(w, (v[0], v[1]), (v[4] as i32, v[5]))?;
+    let ch = aperture(h, (v[2], v[3]), (v[6] as i32, v[7]))?;
+    Ok((cw, ch))
+}
+
+/// The `output_width`/`output_height` of an ImageGrid item's data.
+fn grid_size(d: &[u8]) -> Step<(u32, u32)> {
+    let short = || corrupt("grid data too short");
+    let flags = *d.get(1).ok_or_else(short)?;
+    let (w, h) = if flags & 1 == 0 {
+        let w = arr(d, 4).map(u16::from_be_bytes).ok_or_else(short)?;
+        let h = arr(d, 6).map(u16::from_be_bytes).ok_or_else(short)?;
+        (u32::from(w), u32::from(h))
+    } else {
+        let w = arr(d, 4).map(u32::from_be_bytes).ok_or_else(short)?;
+        (w, arr(d, 8).map(u32::from_be_bytes).ok_or_else(short)?)
+    };
+    Ok((w, h))
+}
+
+/// The item type of `id` from `iinf` (infe version 2 or 3).
+fn item_type(body: &[u8], id: u32) -> Step<Option<[u8; 4]>> {
+    let Some(iinf) = child(body, b"iinf")? else { return Ok(None) };
+    let skip = if iinf.first() == Some(&0) { 6 } else { 8 };
+    for b in children(iinf.get(skip..).unwrap_or_default()) {
+        let (typ, infe) = b?;
+        if &typ != b"infe" {
+            continue;
+        }
+        let (item, t) = match infe.first() {
+            Some(2) => (arr(infe, 4).map(u16::from_be_bytes).map(u32::from), arr(infe, 8)),
+            Some(3) => (arr(infe, 4).map(u32::from_be_bytes), arr(infe, 10)),
+            _ => (None, None),
+        };
+        if item == Some(id) {
+            return Ok(t);
+        }
+    }
+    Ok(None)
+}
+
+/// The first item that `from` refers to with a reference of type `t` in `iref`.
+fn first_ref(body: &[u8], t: &[u8; 4], from: u32) -> Step<Option<u32>> {
+    let Some(iref) = child(body, b"iref")? else { return Ok(None) };
+    let wide = iref.first().copied().unwrap_or(0) != 0;
+    let id_at = |b: &[u8], at: usize| {
+        if wide {
+            arr(b, at).map(u32::from_be_bytes)
+        } else {
+            arr(b, at).map(u16::from_be_bytes).map(u32::from)
+        }
+    };
+    let n = if wide { 4 } else { 2 };
+    for b in children(iref.get(4..).unwrap_or_default()) {
+        let (typ, r) = b?;
+        if &typ == t && id_at(r, 0) == Some(from) {
+            // from_item_ID, reference_count (u16), then the to_item_IDs.
+            return Ok(id_at(r, n + 2));
+        }
+    }
+    Ok(None)
+}
+
+/// The bytes of item `id`'s first extent, from `idat` or the file (`iloc`).
+fn item_data<'a>(input: Input<'a>, body: &'a [u8], id: u32) -> Step<&'a [u8]> {
+    let no = || corrupt("grid item has no location");
+    let iloc = child(body, b"iloc")?.ok_or_else(no)?;
+    let short = || corrupt("iloc box too short");
+    let version = *iloc.first().ok_or_else(short)?;
+    let sizes = arr::<2>(iloc, 4).ok_or_else(short)?;
+    let (off_sz, len_sz) = (usize::from(sizes[0] >> 4), usize::from(sizes[0] & 15));
+    let base_sz = usize::from(sizes[1] >> 4);
+    let idx_sz = if version >= 1 { usize::from(sizes[1] & 15) } else { 0 };
+    let mut pos = 6usize;
+    let num = |pos: &mut usize, n: usize| -> Step<u64> {
+        let b = iloc.get(*pos..add(*pos, n)?).ok_or_else(short)?;
+        *pos += n;
+        if n > 8 {
+            return Err(corrupt("iloc field wider than 64 bits"));
+        }
+        Ok(b.iter().fold(0u64, |a, &x| (a << 8) | u64::from(x)))
+    };
+    let wide = version >= 2;
+    let count = num(&mut pos, if wide { 4 } else { 2 })?;
+    for _ in 0..count.min(u64::from(MAX_ITEMS)) {
+        let item = num(&mut pos, if wide { 4 } else { 2 })?;
+        let method = if version >= 1 { num(&mut pos, 2)? & 15 } else { 0 };
+        num(&mut pos, 2)?; // data_reference_index
+        let base = num(&mut pos, base_sz)?;
+        let extents = num(&mut pos, 2)?;
+        let mut first = None;
+        for _ in 0..extents {
+            num(&mut pos, idx_sz)?;
+            let o = num(&mut pos, off_sz)?;
+            let l = num(&mut pos, len_sz)?;
+            first = first.or(Some((o, l)));
+        }
+        if item != u64::from(id) {
+            continue;
+        }
+        let (o, l) = first.ok_or_else(no)?;
+        let start = base.checked_add(o).ok_or_else(short)?;
+        // Grid data is 8 or 12 bytes; read no more whatever the length says.
+        let len = offset(l.min(12))?;
+        return match method {
+            0 => input.bytes(offset(start)?, len),
+            1 => {
+                let idat = child(body, b"idat")?.ok_or_else(|| corrupt("no idat box"))?;
+                let s = offset(start)?;
+                idat.get(s..add(s, len)?).ok_or_else(|| corrupt("grid data runs past idat"))
+            }
+            _ => Err(corrupt("grid data held in another item")),
+        };
+    }
+    Err(no())
 }
 
 #[cfg(test)]
@@ -347,5 +568,107 @@ mod tests {
         assert_eq!(t.mirror(1).rotate_ccw(1).exif(), 5);
         assert_eq!(t.mirror(1).rotate_ccw(3).exif(), 7);
         assert_eq!(t.mirror(1).mirror(1).exif(), 1);
+    }
+
+    fn clap_box(w: (u32, u32), h: (u32, u32), ho: (i32, u32), vo: (i32, u32)) -> Vec<u8> {
+        let mut b = Vec::new();
+        for v in [w.0, w.1, h.0, h.1, ho.0 as u32, ho.1, vo.0 as u32, vo.1] {
+            b.extend(v.to_be_bytes());
+        }
+        bx(b"clap", &b)
+    }
+
+    #[test]
+    fn clean_aperture_crops_in_rationals() {
+        // ipco: 1 = ispe 8x6, 2 = ispe 40x30; crop 40x30 to 29/1 x 20/1, centred.
+        let c = clap_box((29, 1), (20, 1), (0, 1), (0, 1));
+        assert_eq!(run(&file(b"heic", &[c])), Some((Format::Heif, 29, 20, 1)));
+        // After a quarter turn the crop's width is the coded height.
+        let c = clap_box((10, 1), (25, 1), (0, 1), (0, 1));
+        let r = run(&file(b"heic", &[bx(b"irot", &[1]), c]));
+        assert_eq!(r, Some((Format::Heif, 25, 10, 8)));
+        // Halves, a shifted centre clamped at the edge, extremes without overflow.
+        assert_eq!(aperture(64, (58, 2), (0, 1)).ok(), Some(29));
+        assert_eq!(aperture(64, (32, 1), (30, 1)).ok(), Some(18));
+        assert_eq!(aperture(u32::MAX, (u32::MAX, 1), (i32::MIN, 1)).ok(), Some((1 << 31) - 1));
+        assert!(aperture(64, (32, 0), (0, 1)).is_err());
+        assert!(aperture(64, (8, 1), (1000, 1)).is_err());
+        assert!(run(&file(b"heic", &[bx(b"clap", &[0; 12])])).is_none());
+    }
+
+    /// A meta for pitm 1 of type `t` (props 1..): iinf, iref dimg 1→2, item 2
+    /// a coded 64x48 with props `p2`, grid data in idat when `grid`.
+    fn derived(t: &[u8; 4], p1: &[Vec<u8>], p2: &[Vec<u8>], idat: Option<&[u8]>) -> Vec<u8> {
+        let infe = |id: u16, t: &[u8; 4]| {
+            let mut b = vec![2, 0, 0, 0];
+            b.extend(id.to_be_bytes());
+            b.extend([0, 0]);
+            b.extend(t);
+            bx(b"infe", &b)
+        };
+        let mut iinf = vec![0, 0, 0, 0, 0, 2];
+        iinf.extend(infe(1, t));
+        iinf.extend(infe(2, b"hvc1"));
+        let mut dimg = vec![0, 1, 0, 1, 0, 2];
+        dimg = bx(b"dimg", &std::mem::take(&mut dimg));
+        let mut iref = vec![0, 0, 0, 0];
+        iref.extend(dimg);
+        let mut ipco = Vec::new();
+        let mut ipma = vec![0, 0, 0, 0, 0, 0, 0, 2];
+        let mut k = 1u8;
+        for (id, props) in [(1u8, p1.to_vec()), (2, [&[ispe_box(64, 48)][..], p2].concat())] {
+            ipma.extend([0, id, props.len() as u8]);
+            for p in props {
+                ipco.extend(p);
+                ipma.push(k);
+                k += 1;
+            }
+        }
+        let mut iprp = bx(b"ipco", &ipco);
+        iprp.extend(bx(b"ipma", &ipma));
+        let mut meta = vec![0; 4];
+        meta.extend(bx(b"pitm", &[0, 0, 0, 0, 0, 1]));
+        meta.extend(bx(b"iinf", &iinf));
+        meta.extend(bx(b"iref", &iref));
+        if let Some(d) = idat {
+            // iloc v1, offset/length 4 bytes, item 1 in idat at 0.
+            let mut l = vec![1, 0, 0, 0, 0x44, 0x00, 0, 1, 0, 1, 0, 1, 0, 0, 0, 1];
+            l.extend(0u32.to_be_bytes());
+            l.extend((d.len() as u32).to_be_bytes());
+            meta.extend(bx(b"iloc", &l));
+            meta.extend(bx(b"idat", d));
+        }
+        meta.extend(bx(b"iprp", &iprp));
+        let mut v = bx(b"ftyp", b"heic\0\0\0\0mif1");
+        v.extend(bx(b"meta", &meta));
+        v
+    }
+
+    #[test]
+    fn derived_primaries_take_their_own_size() {
+        let grid = [0, 0, 1, 1, 0, 100, 0, 90];
+        let f = derived(b"grid", &[ispe_box(100, 90)], &[], Some(&grid));
+        assert_eq!(run(&f), Some((Format::Heif, 100, 90, 1)));
+        // 32-bit fields, and the grid's own clap and irot.
+        let grid = [0, 1, 1, 1, 0, 0, 0, 120, 0, 0, 0, 96];
+        let c = clap_box((100, 1), (96, 1), (0, 1), (0, 1));
+        let f = derived(b"grid", &[c, bx(b"irot", &[3])], &[], Some(&grid));
+        assert_eq!(run(&f), Some((Format::Heif, 100, 96, 6)));
+        // iden: the source's size and turn, then its own transforms.
+        let f = derived(b"iden", &[bx(b"imir", &[1])], &[bx(b"irot", &[2])], None);
+        assert_eq!(run(&f), Some((Format::Heif, 64, 48, 4)));
+        let c = clap_box((29, 1), (48, 1), (0, 1), (0, 1));
+        assert_eq!(run(&derived(b"iden", &[c], &[], None)), Some((Format::Heif, 29, 48, 1)));
+    }
+
+    #[test]
+    fn derived_primaries_without_their_data_fail() {
+        // A grid without iloc, with data cut short, an iden without dimg.
+        assert!(run(&derived(b"grid", &[], &[], None)).is_none());
+        assert!(run(&derived(b"grid", &[], &[], Some(&[0, 0, 1]))).is_none());
+        let mut f = derived(b"iden", &[], &[], None);
+        let at = f.windows(4).position(|w| w == b"dimg").unwrap_or(0);
+        f[at..at + 4].copy_from_slice(b"thmb");
+        assert!(run(&f).is_none());
     }
 }

@@ -11,8 +11,15 @@ use super::{Format, Found};
 const MAX_SEGMENTS: usize = 4096;
 /// Bytes asked for at each marker: marker, length, and SOF fields or `Exif\0\0`.
 const PREFETCH: usize = 16;
-/// 0xFF fill bytes tolerated before one marker.
-const MAX_FILL: usize = 64;
+/// Bytes skipped before one marker (stray bytes, `FF 00`, 0xFF fill), as
+/// libjpeg skips them with a warning. One maximal segment (65,535 bytes) is the
+/// most a single miscounted length can leave behind; a longer gap is no header.
+const MAX_GAP: usize = 65_537;
+/// Bytes skipped before markers over the whole header, so that a file of
+/// many short gaps cannot keep the reader scanning far past any real header.
+const MAX_STRAY: usize = 1 << 20;
+/// Bytes asked for at once while scanning a gap, so a prefix reader takes few steps.
+const GAP_PREFETCH: usize = 4096;
 
 /// True when `b` starts with SOI followed by a marker byte.
 pub fn matches(b: &[u8]) -> bool {
@@ -24,42 +31,64 @@ fn is_sof(m: u8) -> bool {
     (0xC0..=0xCF).contains(&m) && !matches!(m, 0xC4 | 0xC8 | 0xCC)
 }
 
+/// The next marker code at `pos`, skipping what libjpeg's `next_marker`
+/// skips: bytes other than 0xFF, `FF 00` (a stuffed zero is not a marker) and
+/// 0xFF fill. Leaves `pos` after the code.
+fn next_marker(input: Input<'_>, pos: &mut usize, stray: &mut usize) -> Step<u8> {
+    let start = *pos;
+    loop {
+        let skipped = *pos - start;
+        if skipped > MAX_GAP {
+            return Err(corrupt("no JPEG marker within 64 KiB"));
+        }
+        if *stray + skipped > MAX_STRAY {
+            return Err(corrupt("too many stray bytes between JPEG markers"));
+        }
+        if skipped > 0 && skipped % GAP_PREFETCH == 1 {
+            input.prefetch(*pos, GAP_PREFETCH)?;
+        }
+        if input.u8(*pos)? != 0xFF {
+            *pos = add(*pos, 1)?;
+            continue;
+        }
+        // 0xFF fill, then the code; FF 00 is data, so the scan goes on after it.
+        let mut at = add(*pos, 1)?;
+        while input.u8(at)? == 0xFF && at - start <= MAX_GAP {
+            at = add(at, 1)?;
+        }
+        let code = input.u8(at)?;
+        *pos = add(at, 1)?;
+        if code != 0 && code != 0xFF {
+            *stray += at - start - 1;
+            return Ok(code);
+        }
+    }
+}
+
 /// Reads the frame size and EXIF orientation.
 pub(crate) fn read(input: Input<'_>) -> Step<Found> {
     let mut pos = 2;
     let mut orientation = 1;
     let mut seen_exif = false;
+    let mut stray = 0usize;
     for _ in 0..MAX_SEGMENTS {
         // One step fetches the marker, its length, a frame header or an EXIF lead.
         input.prefetch(pos, PREFETCH)?;
-        // A marker is 0xFF, optional 0xFF fill, then a non-0xFF code.
-        let mut fill = 0;
-        let marker = loop {
-            if input.u8(pos)? != 0xFF {
-                return Err(corrupt("expected a JPEG marker"));
-            }
-            pos = add(pos, 1)?;
-            let code = input.u8(pos)?;
-            if code != 0xFF {
-                pos = add(pos, 1)?;
-                break code;
-            }
-            fill += 1;
-            if fill > MAX_FILL {
-                return Err(corrupt("too many JPEG fill bytes"));
-            }
-        };
+        let marker = next_marker(input, &mut pos, &mut stray)?;
         match marker {
             // Standalone markers carry no length.
             0x01 | 0xD0..=0xD7 => continue,
-            0xD8 | 0xD9 | 0xDA | 0x00 => {
-                return Err(corrupt("no JPEG frame header before the scan"))
-            }
+            0xD8..=0xDA => return Err(corrupt("no JPEG frame header before the scan")),
             _ => {}
         }
-        let len = usize::from(u16::from_be_bytes(input.array::<2>(pos)?));
+        let mut len = usize::from(u16::from_be_bytes(input.array::<2>(pos)?));
         if len < 2 {
-            return Err(corrupt("JPEG segment length below 2"));
+            // libjpeg skips an APPn or COM of length 0 or 1 as empty (and so
+            // does Chromium); any other segment that short is an error there.
+            if !matches!(marker, 0xE0..=0xEF | 0xFE) {
+                return Err(corrupt("JPEG segment length below 2"));
+            }
+            len = 2;
         }
         let body = add(pos, 2)?;
         if is_sof(marker) {
@@ -153,10 +182,57 @@ mod tests {
     #[test]
     fn bad_lengths_and_missing_frames_fail() {
         assert!(run(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 1]).is_err());
+        assert!(run(&[0xFF, 0xD8, 0xFF, 0xDB, 0, 1, 0xFF, 0xC0]).is_err());
         assert!(run(&[0xFF, 0xD8, 0xFF, 0xD9]).is_err());
         assert!(run(&[0xFF, 0xD8, 0x12, 0x34]).is_err());
         let mut fill = vec![0xFF, 0xD8];
         fill.extend([0xFF; 200]);
         assert!(run(&fill).is_err());
+    }
+
+    fn with_sof_after(gap: &[u8]) -> Vec<u8> {
+        let mut f = vec![0xFF, 0xD8];
+        f.extend(seg(0xE0, b"JFIF\0\x01\x01\0\0\x01\0\x01\0\0"));
+        f.extend_from_slice(gap);
+        f.extend(sof(0xC0, 29, 100));
+        f
+    }
+
+    #[test]
+    fn stray_bytes_stuffed_zeros_and_fill_are_skipped_as_libjpeg_does() {
+        let size = |f: &[u8]| run(f).ok().map(|x| (x.width, x.height));
+        assert_eq!(size(&with_sof_after(b"junk")), Some((29, 100)));
+        assert_eq!(size(&with_sof_after(&[0xFF, 0x00, 0x12])), Some((29, 100)));
+        assert_eq!(size(&with_sof_after(&[0xFF; 300])), Some((29, 100)));
+        assert_eq!(size(&with_sof_after(&[0x55; MAX_GAP])), Some((29, 100)));
+        // A cut-short APP14: its length ends inside the Adobe fields.
+        let mut f = vec![0xFF, 0xD8, 0xFF, 0xEE, 0, 7];
+        f.extend(b"Adobe\0\x64\0\0\0\0\x01");
+        f.extend(sof(0xC0, 29, 100));
+        assert_eq!(size(&f), Some((29, 100)));
+        // An APPn or COM claiming a length of 0 or 1 is read as empty.
+        for m in [0xE0, 0xED, 0xFE] {
+            let mut f = vec![0xFF, 0xD8, 0xFF, m, 0, 1];
+            f.extend(sof(0xC0, 29, 100));
+            assert_eq!(size(&f), Some((29, 100)), "marker {m:x}");
+        }
+    }
+
+    #[test]
+    fn gaps_past_the_bound_and_missing_frames_still_fail() {
+        let code = |f: &[u8]| match run(f) {
+            Err(Stop::Fail(e)) => Some(e.code().to_owned()),
+            _ => None,
+        };
+        let long = with_sof_after(&vec![0x55; MAX_GAP + 2]);
+        assert_eq!(code(&long).as_deref(), Some("image.corrupt"));
+        // Junk with no frame header at all: the scan ends at the end of the file.
+        let mut f = vec![0xFF, 0xD8];
+        f.extend([0x20; 100]);
+        assert_eq!(code(&f).as_deref(), Some("image.truncated"));
+        let mut eoi = with_sof_after(b"junk");
+        eoi.truncate(eoi.len() - 13);
+        eoi.extend([0xFF, 0xD9]);
+        assert_eq!(code(&eoi).as_deref(), Some("image.corrupt"));
     }
 }

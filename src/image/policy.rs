@@ -40,14 +40,16 @@ impl Target {
                 formats: &[Format::Jpeg, Format::Png, Format::Bmp, Format::Tiff],
                 min_side: 15,
                 max_side: 4096,
+                sides_are_advice: false,
                 max_base64: 10 * Limits::MB,
             },
             Target::TencentBizLicense => Limits {
                 service: "Tencent business licence",
                 formats: &[Format::Png, Format::Jpeg],
-                // The provider states no pixel limits; these are the common ones.
+                // The provider states no pixel limits: these common ones only advise.
                 min_side: 15,
                 max_side: 4096,
+                sides_are_advice: true,
                 max_base64: 7 * Limits::MB,
             },
         }
@@ -66,6 +68,9 @@ pub struct Limits {
     pub min_side: u32,
     /// Longest displayed side, in pixels, at most.
     pub max_side: u32,
+    /// True when the provider's document states no pixel limits: the sides
+    /// are then checked as advice (warnings), never as a refusal.
+    pub sides_are_advice: bool,
     /// Base64 size at most, in bytes.
     pub max_base64: u64,
 }
@@ -109,8 +114,11 @@ pub struct Check {
     pub ok: bool,
     /// What the probe found.
     pub info: ImageInfo,
-    /// Every limit broken, not only the first.
+    /// Every documented limit broken, not only the first.
     pub violations: Vec<Violation>,
+    /// Limits of our own that the image passes beyond (same codes as
+    /// violations): advice to the user, never a reason to refuse.
+    pub warnings: Vec<Violation>,
 }
 
 /// Checks an image against a target's documented limits.
@@ -161,10 +169,11 @@ pub fn check_with(info: &ImageInfo, limits: &Limits) -> Check {
             actual: info.format.as_str().to_owned(),
         });
     }
+    let mut sides = Vec::new();
     let short = info.display_width.min(info.display_height);
     let long = info.display_width.max(info.display_height);
     if short < limits.min_side {
-        violations.push(Violation {
+        sides.push(Violation {
             code: "image.too_small",
             message: format!(
                 "the shortest side is {short} px; {service} needs at least {} px",
@@ -175,7 +184,7 @@ pub fn check_with(info: &ImageInfo, limits: &Limits) -> Check {
         });
     }
     if long > limits.max_side {
-        violations.push(Violation {
+        sides.push(Violation {
             code: "image.too_large",
             message: format!(
                 "the longest side is {long} px; {service} accepts at most {} px: scale it down",
@@ -184,6 +193,12 @@ pub fn check_with(info: &ImageInfo, limits: &Limits) -> Check {
             limit: limits.max_side.to_string(),
             actual: long.to_string(),
         });
+    }
+    let mut warnings = Vec::new();
+    if limits.sides_are_advice {
+        warnings = sides;
+    } else {
+        violations.append(&mut sides);
     }
     let encoded = base64_len(info.byte_length);
     if encoded > limits.max_base64 {
@@ -198,7 +213,7 @@ pub fn check_with(info: &ImageInfo, limits: &Limits) -> Check {
             actual: encoded.to_string(),
         });
     }
-    Check { ok: violations.is_empty(), info: *info, violations }
+    Check { ok: violations.is_empty(), info: *info, violations, warnings }
 }
 
 #[cfg(test)]
@@ -231,16 +246,31 @@ mod tests {
     fn reports_every_violation() {
         let c = check(&info(Format::Gif, 10, 5000, 6_000_000), Target::TencentBizLicense);
         assert!(!c.ok);
-        assert_eq!(
-            codes(&c),
-            ["image.format", "image.too_small", "image.too_large", "image.over_budget"]
-        );
+        assert_eq!(codes(&c), ["image.format", "image.over_budget"]);
+        let warned: Vec<_> = c.warnings.iter().map(|v| v.code).collect();
+        assert_eq!(warned, ["image.too_small", "image.too_large"]);
         assert_eq!(
             c.violations[0].message,
             "GIF is not accepted by Tencent business licence; use PNG or JPEG"
         );
-        assert_eq!(c.violations[3].limit, "7000000");
-        assert_eq!(c.violations[3].actual, "8000000");
+        assert_eq!(c.violations[1].limit, "7000000");
+        assert_eq!(c.violations[1].actual, "8000000");
+    }
+
+    #[test]
+    fn pixel_sides_refuse_only_where_documented() {
+        // Tencent states no pixel limits: a 5000 px or 10 px side is advice.
+        for (w, h) in [(5000, 100), (10, 100), (65535, 65535)] {
+            let c = check(&info(Format::Png, w, h, 1000), Target::TencentBizLicense);
+            assert!(c.ok, "{w}x{h}: {:?}", c.violations);
+            assert_eq!(c.warnings.len(), 1, "{w}x{h}");
+        }
+        // Huawei's document states 15 px and 4096 px: still refused.
+        let c = check(&info(Format::Png, 5000, 100, 1000), Target::HuaweiQuotaInvoice);
+        assert_eq!(codes(&c), ["image.too_large"]);
+        assert!(c.warnings.is_empty());
+        let c = check(&info(Format::Png, 14, 100, 1000), Target::HuaweiQuotaInvoice);
+        assert_eq!(codes(&c), ["image.too_small"]);
     }
 
     #[test]

@@ -8,8 +8,9 @@ use super::{Format, Found};
 
 /// IFDs followed at most when the first lacks a size; each is visited once.
 const MAX_IFDS: usize = 8;
-/// Entries per IFD at most; real files have tens.
-const MAX_ENTRIES: u64 = 4096;
+/// Entries per IFD at most: all a classic TIFF's 16-bit count can say, so the
+/// bytes read for one IFD stay within 65,535 × 20 (BigTIFF entries), about 1.3 MB.
+const MAX_ENTRIES: u64 = 65_535;
 /// Bytes asked for at an IFD in one step: its count and a typical set of entries.
 const PREFETCH: usize = 512;
 
@@ -168,5 +169,19 @@ mod tests {
         t[8] = 0xFF;
         t[9] = 0xFF;
         assert!(run(&t).is_err());
+    }
+
+    #[test]
+    fn thousands_of_entries_are_read() {
+        let mut e: Vec<(u16, u16, u32)> = (0..5000).map(|i| (300 + i as u16, 3, 0)).collect();
+        e[2500] = (256, 3, 17);
+        e.insert(0, (257, 4, 9));
+        let r = run(&tiff(&e, 0)).ok().map(|f| (f.width, f.height));
+        assert_eq!(r, Some((17, 9)));
+        // A BigTIFF count past 65,535 is still refused.
+        let mut b = b"II+\0\x08\0\0\0".to_vec();
+        b.extend(16u64.to_le_bytes());
+        b.extend(70_000u64.to_le_bytes());
+        assert!(matches!(run(&b), Err(super::super::read::Stop::Fail(_))));
     }
 }

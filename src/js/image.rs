@@ -142,6 +142,8 @@ fn check_to_js(c: &Check) -> JsValue {
         list.push(&violation_to_js(v));
     }
     set(&o, "violations", &list);
+    let warnings: Array = c.warnings.iter().map(violation_to_js).collect();
+    set(&o, "warnings", &warnings);
     o.into()
 }
 

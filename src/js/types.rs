@@ -48,6 +48,8 @@ export interface CheckResult {
   ok: boolean;
   info: ImageInfo;
   violations: Violation[];
+  /** Limits of our own the image passes beyond: advice, never a refusal. */
+  warnings: Violation[];
 }
 
 /**

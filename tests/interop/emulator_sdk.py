@@ -114,7 +114,10 @@ def huawei_csms():
     err = hw_error(lambda: csms_client("wrong-sk").list_resource_instances(
         csms_model.ListResourceInstancesRequest(resource_instances="resource_instances", body=body)))
     check("huawei csms: wrong secret -> APIGW.0301", err and err[1] == "APIGW.0301", err)
-    for secret, key in [("db-password", "cost center"), ("api-key-ocr", "path/to"), ("tls-cert", "环境")]:
+    # DeleteSecretTag takes the secret's id (secret_id), not its name.
+    for secret, key in [("5ec7e7a0-0000-4000-8000-000000000001", "cost center"),
+                        ("5ec7e7a0-0000-4000-8000-000000000003", "path/to"),
+                        ("5ec7e7a0-0000-4000-8000-000000000005", "环境")]:
         try:
             client.delete_secret_tag(csms_model.DeleteSecretTagRequest(secret_id=secret, key=key))
             check("huawei csms delete tag %r: success" % key, True)

@@ -94,8 +94,12 @@ pub fn create_app(state: &State, req: &Request) -> Reply {
         update_time: now,
         app_type: "apig".to_owned(),
     };
-    let body = serde_json::to_value(&app).unwrap_or(Value::Null);
+    let mut body = serde_json::to_value(&app).unwrap_or(Value::Null);
     apps.push(app);
+    // The reference example answers with the secret masked, never in clear.
+    if let Some(obj) = body.as_object_mut() {
+        obj.insert("app_secret".to_owned(), json!("******"));
+    }
     Reply::json(201, &body)
 }
 

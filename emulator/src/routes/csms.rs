@@ -168,7 +168,8 @@ pub fn delete_secret_tag(state: &State, req: &Request, secret_id: &str, raw_key:
         return err(rid, 400, "CSMS.0002", &format!("Invalid parameter: {}", e.message()));
     }
     let mut secrets = state.secrets();
-    let Some(secret) = secrets.iter_mut().find(|s| s.id == secret_id || s.name == secret_id) else {
+    // The path names the secret by its id (the document's secret_id), never its name.
+    let Some(secret) = secrets.iter_mut().find(|s| s.id == secret_id) else {
         return err(rid, 404, "CSMS.0005", "The secret does not exist.");
     };
     if secret.state == "PENDING_DELETE" {

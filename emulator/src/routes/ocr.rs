@@ -15,6 +15,13 @@ use crate::state::State;
 pub fn quota_invoice(state: &State, req: &Request) -> Reply {
     let rid = req.request_id.as_str();
     let err = |code: &str, msg: &str| envelope::error(Family::HuaweiOcr, 400, code, msg, rid);
+    // The document requires Content-Type application/json (parameters allowed).
+    let json_type = req.header("content-type").is_some_and(|t| {
+        t.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+    });
+    if !json_type {
+        return err("AIS.0101", "The Content-Type header must be application/json.");
+    }
     let Ok(Value::Object(body)) = serde_json::from_slice::<Value>(&req.body) else {
         return err("ModelArts.4105", "The request body is not valid JSON.");
     };

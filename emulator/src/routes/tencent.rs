@@ -160,6 +160,13 @@ fn image_config(text: Option<&str>) -> Result<(bool, bool), Failure> {
         Some(Value::Bool(b)) => Ok(*b),
         Some(_) => Err(bad()),
     };
+    // The document: RegNum is required in ImageConfig and must be true.
+    if !flag("RegNum")? {
+        return Err((
+            "InvalidParameterValue.InvalidParameterValueLimit",
+            "ImageConfig must set RegNum to true.".to_owned(),
+        ));
+    }
     Ok((flag("Name")?, flag("Address")?))
 }
 

@@ -70,7 +70,19 @@ impl Emulator {
         headers: &[(String, String)],
         body: &[u8],
     ) -> std::io::Result<Vec<u8>> {
-        let mut s = TcpStream::connect(("127.0.0.1", self.port))?;
+        let s = TcpStream::connect(("127.0.0.1", self.port))?;
+        self.send_over(s, method, path, headers, body)
+    }
+
+    /// Sends one request over an already connected stream and reads the answer.
+    pub fn send_over(
+        &self,
+        mut s: TcpStream,
+        method: &str,
+        path: &str,
+        headers: &[(String, String)],
+        body: &[u8],
+    ) -> std::io::Result<Vec<u8>> {
         s.set_read_timeout(Some(Duration::from_secs(30)))?;
         let mut head = format!(
             "{method} {path} HTTP/1.1\r\nhost: {}\r\nconnection: close\r\ncontent-length: {}\r\n",
