@@ -23,6 +23,7 @@ pub mod huawei;
 pub mod input;
 pub mod regnum;
 pub mod request;
+pub mod signing;
 pub mod tencent;
 
 pub use errors::parse_error;

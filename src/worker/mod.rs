@@ -19,7 +19,8 @@ pub mod limits;
 pub mod multipart;
 pub mod routes;
 pub mod token;
-pub mod upstream;
+/// The signing hand-off now lives in [`crate::api::signing`]; kept here for callers.
+pub use crate::api::signing as upstream;
 
 pub use config::WorkerConfig;
 pub use errors::Failure;
