@@ -24,7 +24,7 @@ use crate::sign::canonical::sha256_hex;
 use crate::sign::ct_eq;
 use crate::worker::config::WorkerConfig;
 use crate::worker::cors::{self, Decision};
-use crate::worker::errors::{local, Failure};
+use crate::worker::failure::{local, Failure};
 use crate::worker::limits::RateLimiter;
 use crate::worker::multipart;
 use crate::worker::routes::{self, flag, Route};

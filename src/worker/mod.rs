@@ -13,7 +13,7 @@
 
 pub mod config;
 pub mod cors;
-pub mod errors;
+pub mod failure;
 pub mod handler;
 pub mod limits;
 pub mod multipart;
@@ -23,6 +23,6 @@ pub mod token;
 pub use crate::api::signing as upstream;
 
 pub use config::WorkerConfig;
-pub use errors::Failure;
+pub use failure::Failure;
 pub use handler::{Admitted, BodyKind, Incoming, Reply};
 pub use routes::Route;
