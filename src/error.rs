@@ -3,8 +3,6 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use crate::image::Violation;
-
 /// What went wrong, broadly: callers branch on this, not on message text.
 #[non_exhaustive]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -157,6 +155,19 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+/// One limit an image breaks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Violation {
+    /// Stable code: `image.format`, `image.too_small`, `image.too_large` or `image.over_budget`.
+    pub code: &'static str,
+    /// Plain-words message.
+    pub message: String,
+    /// The limit, as text: accepted format names, or a number of pixels or bytes.
+    pub limit: String,
+    /// What the image has, in the same form as `limit`.
+    pub actual: String,
+}
 
 /// The crate's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -27,6 +27,6 @@ pub mod worker;
 #[doc(hidden)]
 pub mod js;
 #[cfg(all(target_arch = "wasm32", feature = "clients"))]
-pub mod transport;
+pub use js::transport;
 
 pub use error::{Error, ErrorKind, Result};

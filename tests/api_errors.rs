@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use ocr_edge::api::errors::{excerpt, kind_of_code, EXCERPT_CHARS};
+use ocr_edge::api::provider_errors::{excerpt, kind_of_code, EXCERPT_CHARS};
 use ocr_edge::api::{parse_error, Operation};
 use ocr_edge::ErrorKind;
 

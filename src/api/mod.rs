@@ -18,15 +18,16 @@
 //! Result structs serialise to the JS shape (camelCase, with `raw`).
 
 pub mod endpoints;
-pub mod errors;
 pub mod huawei;
 pub mod input;
+pub mod provider_errors;
 pub mod regnum;
 pub mod request;
+pub mod signing;
 pub mod tencent;
 
-pub use errors::parse_error;
 pub use input::ImageInput;
+pub use provider_errors::parse_error;
 pub use request::{Operation, PreparedRequest, Service};
 
 use serde::{Deserialize, Deserializer};

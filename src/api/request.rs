@@ -179,18 +179,7 @@ impl fmt::Debug for PreparedRequest {
 /// This is the same rule the signers use on decoded segments, so what is sent
 /// is what is signed.
 pub fn encode_segment(s: &str) -> String {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push('%');
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 15)]));
-        }
-    }
-    out
+    crate::sign::canonical::percent_encode(s.as_bytes())
 }
 
 /// `/` followed by the encoded segments joined by `/`; `/` alone when empty.

@@ -4,6 +4,7 @@
 
 use super::body::base64_len;
 use super::{Format, ImageInfo};
+pub use crate::error::Violation;
 
 /// A service an image is sent to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -92,19 +93,6 @@ impl Limits {
         let mb = self.max_base64 / Limits::MB;
         self.with_max_base64(mb.saturating_mul(Limits::MIB))
     }
-}
-
-/// One limit an image breaks.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Violation {
-    /// Stable code: `image.format`, `image.too_small`, `image.too_large` or `image.over_budget`.
-    pub code: &'static str,
-    /// Plain-words message.
-    pub message: String,
-    /// The limit, as text: accepted format names, or a number of pixels or bytes.
-    pub limit: String,
-    /// What the image has, in the same form as `limit`.
-    pub actual: String,
 }
 
 /// The result of checking an image against a target.

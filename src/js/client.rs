@@ -11,8 +11,8 @@ use wasm_bindgen::JsCast;
 use crate::api::{ImageInput, PreparedRequest};
 use crate::error::{Error, ErrorKind, Result};
 use crate::js::convert::{as_bytes_view, get, wrong_type};
+use crate::js::transport::{self, Options, Request, Response};
 use crate::retry::{Outcome, Policy, Safety};
-use crate::transport::{self, Options, Request, Response};
 
 /// Default overall deadline of one call, retries included.
 const DEFAULT_TIMEOUT_MS: f64 = 30_000.0;
@@ -21,7 +21,7 @@ const MAX_TIMEOUT_MS: f64 = 86_400_000.0;
 
 /// Where a service is reached when the caller overrides the default host:
 /// a scheme, an authority and an optional path prefix (shared with the proxy).
-pub type Endpoint = crate::worker::upstream::Upstream;
+pub type Endpoint = crate::api::signing::Upstream;
 
 /// How calls are timed and retried, and where the time comes from.
 #[derive(Clone)]

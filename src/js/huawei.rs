@@ -8,6 +8,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
 use crate::api::huawei::{apig, csms, ocr};
+use crate::api::signing::{sign_huawei, HuaweiAuth};
 use crate::api::PreparedRequest;
 use crate::error::Result;
 use crate::image::Target;
@@ -15,9 +16,8 @@ use crate::js::client::{
     call, image_from_js, opt_string, params_from_js, req_string, to_js, CallSettings, Endpoint,
 };
 use crate::js::convert::{get, reject_unknown, wrong_type};
+use crate::js::transport::{Request, Response};
 use crate::sign::{Credentials, IamToken};
-use crate::transport::{Request, Response};
-use crate::worker::upstream::{sign_huawei, HuaweiAuth};
 
 /// How requests are authenticated.
 enum Auth {

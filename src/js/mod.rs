@@ -14,6 +14,8 @@ pub mod image;
 pub mod proxy;
 #[cfg(feature = "clients")]
 pub mod tencent;
+#[cfg(feature = "clients")]
+pub mod transport;
 mod types;
 #[cfg(feature = "clients")]
 pub mod worker;

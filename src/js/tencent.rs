@@ -7,6 +7,7 @@ use js_sys::{Promise, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
+use crate::api::signing::sign_tencent;
 use crate::api::tencent::ocr;
 use crate::api::{Operation, PreparedRequest};
 use crate::error::{Error, Result};
@@ -16,9 +17,8 @@ use crate::js::client::{
     OwnedImage,
 };
 use crate::js::convert::{get, reject_unknown, wrong_type};
+use crate::js::transport::{Request, Response};
 use crate::sign::Credentials;
-use crate::transport::{Request, Response};
-use crate::worker::upstream::sign_tencent;
 
 struct Config {
     region: Option<String>,

@@ -13,7 +13,7 @@ use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use crate::error::{Error, ErrorKind, Result};
 use crate::js::client::{call, CallSettings};
 use crate::js::convert::{append_range, as_bytes_view, get, set, wrong_type};
-use crate::transport::Request;
+use crate::js::transport::Request;
 use crate::worker::handler::{self, Admitted, Incoming, Reply};
 use crate::worker::limits::RateLimiter;
 use crate::worker::{token, Failure, Route, WorkerConfig};
@@ -163,7 +163,7 @@ async fn forward(
         clock: None,
     };
     let route = a.route;
-    let parse = |r: &crate::transport::Response| {
+    let parse = |r: &crate::js::transport::Response| {
         handler::parse_answer(route, r.status, r.header("x-request-id"), &r.body)
     };
     let (status, json) = call(req, &settings, idempotent, parse).await.map_err(|e| {

@@ -193,9 +193,8 @@ pub fn canonical_headers(
                 "a signed header name is empty or not an HTTP token",
             ));
         }
-        let found = headers.iter().rev().find(|(k, _)| k.trim().eq_ignore_ascii_case(&name));
-        let value = match (found, authority) {
-            (Some((_, v)), _) => v.trim(),
+        let value = match (last_header(headers, &name), authority) {
+            (Some(v), _) => v.trim(),
             (None, Some(authority)) if name == "host" => authority.trim(),
             (None, _) => {
                 return Err(Error::invalid_argument(
@@ -340,6 +339,12 @@ pub fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
     };
     mac.update(message);
     mac.finalize().into_bytes().into()
+}
+
+/// The last value of a header, by case-insensitive (trimmed) name: the one
+/// header lookup of both signers and the verifiers.
+pub fn last_header<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'h str> {
+    headers.iter().rev().find(|(k, _)| k.trim().eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
 }
 
 #[cfg(test)]

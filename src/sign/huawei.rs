@@ -224,9 +224,7 @@ fn check_request(request: &SignableRequest<'_>) -> Result<()> {
     Ok(())
 }
 
-fn find<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'h str> {
-    headers.iter().rev().find(|(k, _)| k.trim().eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
-}
+use super::canonical::last_header as find;
 
 fn signed_names(choice: &SignedHeaders, headers: &[(String, String)]) -> Vec<String> {
     let mut names: Vec<String> = match choice {

@@ -128,11 +128,7 @@ impl<'a> SignableRequest<'a> {
     }
 
     fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .rev()
-            .find(|(k, _)| k.trim().eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        canonical::last_header(&self.headers, name)
     }
 }
 
@@ -154,11 +150,7 @@ pub struct ReceivedRequest<'a> {
 impl ReceivedRequest<'_> {
     /// The last value of a header, by case-insensitive name.
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .rev()
-            .find(|(k, _)| k.trim().eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        canonical::last_header(self.headers, name)
     }
 }
 

@@ -8,11 +8,11 @@ use crate::api::endpoints::{
     huawei_host, tencent_region, validate_project_id, validate_region, HuaweiService,
     TENCENT_OCR_HOST,
 };
+use crate::api::signing::Upstream;
 use crate::error::{Error, ErrorKind, Result};
 use crate::image::Target;
 use crate::sign::Credentials;
 use crate::worker::cors::OriginList;
-use crate::worker::upstream::Upstream;
 
 /// The names of the variables that hold secrets, in the order they are read.
 pub const SECRET_VARS: [&str; 5] =

@@ -16,6 +16,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::api::huawei::{apig, csms, ocr};
+use crate::api::signing::{self, HuaweiAuth, Outgoing};
 use crate::api::tencent::ocr as tocr;
 use crate::api::{ImageInput, PreparedRequest};
 use crate::error::{Error, ErrorKind, Result};
@@ -23,12 +24,11 @@ use crate::sign::canonical::sha256_hex;
 use crate::sign::ct_eq;
 use crate::worker::config::WorkerConfig;
 use crate::worker::cors::{self, Decision};
-use crate::worker::errors::{local, Failure};
+use crate::worker::failure::{local, Failure};
 use crate::worker::limits::RateLimiter;
 use crate::worker::multipart;
 use crate::worker::routes::{self, flag, Route};
 use crate::worker::token;
-use crate::worker::upstream::{self, HuaweiAuth, Outgoing};
 
 /// The request line and the headers the gates read.
 #[derive(Clone, Copy, Debug, Default)]
@@ -577,7 +577,7 @@ pub fn sign(
         Some(service) => {
             let h = cfg.huawei.as_ref().ok_or_else(not_configured)?;
             let to = cfg.huawei_upstream(h, service).map_err(Failure::from_error)?;
-            upstream::sign_huawei(
+            signing::sign_huawei(
                 prepared,
                 &to,
                 HuaweiAuth::AkSk(&h.credentials),
@@ -587,7 +587,7 @@ pub fn sign(
         }
         None => {
             let t = cfg.tencent.as_ref().ok_or_else(not_configured)?;
-            upstream::sign_tencent(
+            signing::sign_tencent(
                 prepared,
                 &cfg.tencent_upstream(t),
                 &t.credentials,

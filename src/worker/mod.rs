@@ -13,15 +13,16 @@
 
 pub mod config;
 pub mod cors;
-pub mod errors;
+pub mod failure;
 pub mod handler;
 pub mod limits;
 pub mod multipart;
 pub mod routes;
 pub mod token;
-pub mod upstream;
+/// The signing hand-off now lives in [`crate::api::signing`]; kept here for callers.
+pub use crate::api::signing as upstream;
 
 pub use config::WorkerConfig;
-pub use errors::Failure;
+pub use failure::Failure;
 pub use handler::{Admitted, BodyKind, Incoming, Reply};
 pub use routes::Route;

@@ -106,32 +106,9 @@ pub fn split_url(url: &str) -> (&str, &str) {
     }
 }
 
-fn hex(b: u8) -> Option<u8> {
-    char::from(b).to_digit(16).and_then(|d| u8::try_from(d).ok())
-}
-
 /// Decodes `%XX` and `+` in one query component; invalid UTF-8 is replaced.
 pub fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while let Some(&c) = b.get(i) {
-        match c {
-            b'+' => out.push(b' '),
-            b'%' => {
-                match (b.get(i + 1).copied().and_then(hex), b.get(i + 2).copied().and_then(hex)) {
-                    (Some(h), Some(l)) => {
-                        out.push(h << 4 | l);
-                        i += 2;
-                    }
-                    _ => out.push(b'%'),
-                }
-            }
-            _ => out.push(c),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    String::from_utf8_lossy(&crate::sign::canonical::percent_decode_query(s)).into_owned()
 }
 
 /// Parses a query string into decoded pairs, at most 32 of them.

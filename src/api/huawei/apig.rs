@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::api::endpoints::{huawei_host, HuaweiService};
-use crate::api::errors::{shape, success_json};
 use crate::api::input::invalid;
+use crate::api::provider_errors::{shape, success_json};
 use crate::api::request::{Operation, PreparedRequest};
 use crate::error::Result;
 

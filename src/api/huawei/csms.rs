@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::api::endpoints::{huawei_host, validate_project_id, HuaweiService};
-use crate::api::errors::{parse_error, shape, success_json};
 use crate::api::input::{check_tag_text, conflict, invalid};
+use crate::api::provider_errors::{parse_error, shape, success_json};
 use crate::api::request::{Operation, PreparedRequest};
 use crate::error::{Error, ErrorKind, Result};
 

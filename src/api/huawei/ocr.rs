@@ -4,8 +4,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::api::endpoints::{huawei_host, validate_project_id, HuaweiService};
-use crate::api::errors::{shape, shape_error, success_json};
 use crate::api::input::{conflict, image_body, invalid, missing, normalize_url, ImageInput};
+use crate::api::provider_errors::{shape, shape_error, success_json};
 use crate::api::request::{Operation, PreparedRequest};
 use crate::error::Result;
 use crate::image::Target;
@@ -106,7 +106,7 @@ pub struct QuotaInvoice {
 }
 
 /// Parses a RecognizeQuotaInvoice answer. `request_id` is the
-/// `X-Request-Id` header. Errors follow [`crate::api::errors::parse_error`].
+/// `X-Request-Id` header. Errors follow [`crate::api::provider_errors::parse_error`].
 pub fn parse_quota_invoice(
     status: u16,
     request_id: Option<&str>,

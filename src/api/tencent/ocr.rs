@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::api::endpoints::{tencent_region, TENCENT_OCR_HOST, TENCENT_OCR_VERSION};
-use crate::api::errors::{shape, shape_error, success_json};
 use crate::api::input::{conflict, image_body, invalid, missing, normalize_url, ImageInput};
+use crate::api::provider_errors::{shape, shape_error, success_json};
 use crate::api::regnum::validate_reg_num;
 use crate::api::request::{Operation, PreparedRequest};
 use crate::error::Result;

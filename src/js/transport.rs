@@ -7,9 +7,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
+use super::convert::set;
+use super::fetch::{fetch_within, sleep};
 use crate::error::{Error, ErrorKind, Result};
-use crate::js::convert::set;
-use crate::js::fetch::{fetch_within, sleep};
 use crate::retry::{next_delay, parse_retry_after, Outcome, Policy, Safety};
 
 /// A request ready to send: signed, with its body already in a JS buffer.
