@@ -72,8 +72,10 @@ const browser = await chromium.launch({
 
 let failed = 0;
 const report = async (what, fn) => {
+  const t0 = performance.now();
   try {
-    console.log(`ok consumers ${what}: ${await fn()}`);
+    const line = await fn();
+    console.log(`ok consumers ${what}: ${line} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   } catch (e) {
     failed++;
     console.log(`FAIL consumers ${what}: ${e.stderr || e.stdout || e.message}`);
