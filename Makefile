@@ -53,9 +53,10 @@ lint-pkg:
 	cd pkg && ../node_modules/.bin/attw --pack . --profile esm-only --entrypoints ./web ./edge
 	cd pkg && ../node_modules/.bin/publint --strict .
 
-# Fresh projects installing the packed tarball, on Node 18 and Node 22
-# (tests/consumers' locked runtimes), `import` and `require`, each making a
-# real call to the emulator.
+# Fresh projects installing the packed tarball, with tests/consumers' locked
+# tools: Node 18 and Node 22 (`import`, `require`) and a CommonJS TypeScript
+# project, each making a real call to the emulator; `vite dev`, `vite build`
+# and webpack 5 pages in Chromium; bundler-resolution TypeScript checks.
 test-consumers:
 	test -f pkg/index.d.ts || $(MAKE) pkg
 	bash scripts/with-emulator.sh node tests/consumers/run.mjs

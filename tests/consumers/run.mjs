@@ -1,16 +1,22 @@
 // Fresh projects that install the packed tarball as users do, each on its
 // own runtime, each making one real call to the emulator (OCR_EDGE_EMULATOR,
 // set by scripts/with-emulator.sh): Node 18 and Node 22, `import` and
-// `require`; and a Vite 7 dev server with no config, its page in Chromium
-// (Vite pre-bundles the package there and serves HTML for a missing .wasm). The runtimes come from this folder's locked package.json,
-// installed only when the lock changed; the projects install only the
-// tarball. Prints `ok consumers ...` / `FAIL consumers ...`.
+// `require`; a Vite 7 dev server with no config, its page in Chromium
+// (Vite pre-bundles the package there and serves HTML for a missing .wasm);
+// a `vite build` and a webpack 5 build, each page served from loopback in
+// Chromium; a CommonJS TypeScript project (node16, skipLibCheck off)
+// type-checked, compiled and run on Node 22; and a bundler-resolution TS app
+// (page and server code) type-checked. The tools come from this folder's
+// locked package.json, installed only when the lock changed; the projects
+// install only the tarball. Prints `ok consumers ...` / `FAIL consumers ...`.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import net from "node:net";
+import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import { createRequire } from "node:module";
+import { checkBuilt, html, pageSource } from "./built-page.mjs";
 
 const here = import.meta.dirname;
 const root = path.resolve(here, "../..");
@@ -48,13 +54,36 @@ const cjs = call(`const { readFileSync } = require("node:fs");
 const { HuaweiClient, probeImage } = require("ocr-edge");
 const { fitImage } = require("ocr-edge/fit");`);
 
+// A fresh project holding only the tarball.
+const project = (name, pkg = {}) => {
+  const dir = path.join(work, name);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: `consumer-${name}`, private: true, ...pkg }));
+  execFileSync("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error", tarball], { cwd: dir, stdio: "inherit" });
+  return dir;
+};
+const tool = (rel) => path.join(here, "node_modules", rel);
+const { chromium } = createRequire(path.join(root, "package.json"))("playwright-core");
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  headless: true,
+  args: ["--no-sandbox", "--disable-background-networking"],
+});
+
 let failed = 0;
+const report = async (what, fn) => {
+  const t0 = performance.now();
+  try {
+    const line = await fn();
+    console.log(`ok consumers ${what}: ${line} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  } catch (e) {
+    failed++;
+    console.log(`FAIL consumers ${what}: ${e.stderr || e.stdout || e.message}`);
+  }
+};
 for (const runtime of ["node18", "node22"]) {
   const node = path.join(here, "node_modules", runtime, "bin/node");
-  const dir = path.join(work, runtime);
-  fs.mkdirSync(dir);
-  fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: `consumer-${runtime}`, private: true }));
-  execFileSync("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", tarball], { cwd: dir, stdio: "inherit" });
+  const dir = project(runtime);
   fs.writeFileSync(path.join(dir, "call.mjs"), esm);
   fs.writeFileSync(path.join(dir, "call.cjs"), cjs);
   const version = execFileSync(node, ["--version"], { encoding: "utf8" }).trim();
@@ -70,10 +99,7 @@ for (const runtime of ["node18", "node22"]) {
 }
 // Vite dev, first run, no config: the page probes and checks in Chromium.
 {
-  const dir = path.join(work, "vite-dev");
-  fs.mkdirSync(dir);
-  fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "consumer-vite-dev", private: true, type: "module" }));
-  execFileSync("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", tarball], { cwd: dir, stdio: "inherit" });
+  const dir = project("vite-dev", { type: "module" });
   for (const f of ["index.html", "main.js", "png.js"]) fs.copyFileSync(path.join(root, "tests/consumer", f), path.join(dir, f));
   const port = await new Promise((resolve) => {
     const s = net.createServer().listen(0, "127.0.0.1", () => {
@@ -82,8 +108,6 @@ for (const runtime of ["node18", "node22"]) {
     });
   });
   const vite = spawn(process.execPath, [path.join(here, "node_modules/vite/bin/vite.js"), "--host", "127.0.0.1", "--port", String(port), "--strictPort"], { cwd: dir, stdio: ["ignore", "pipe", "inherit"] });
-  const { chromium } = createRequire(path.join(root, "package.json"))("playwright-core");
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", args: ["--no-sandbox"] });
   try {
     await new Promise((resolve, reject) => {
       vite.stdout.on("data", (d) => String(d).includes(`:${port}`) && resolve());
@@ -93,7 +117,8 @@ for (const runtime of ["node18", "node22"]) {
     const wasm = [];
     page.on("response", (r) => r.url().endsWith(".wasm") && wasm.push(`${new URL(r.url()).pathname} ${r.headers()["content-type"]}`));
     await page.goto(`http://127.0.0.1:${port}/`);
-    await page.waitForFunction(() => document.getElementById("result")?.textContent, null, { timeout: 60000 });
+    // index.html says "pending" until main.js answers.
+    await page.waitForFunction(() => document.getElementById("result")?.textContent !== "pending", null, { timeout: 60000 });
     const result = JSON.parse(await page.textContent("#result"));
     if (result.error || result.probe?.width !== 64 || result.check?.ok !== true) throw new Error(JSON.stringify(result));
     if (!wasm.some((w) => w.includes("application/wasm"))) throw new Error(`no wasm served: ${wasm}`);
@@ -102,10 +127,115 @@ for (const runtime of ["node18", "node22"]) {
     failed++;
     console.log(`FAIL consumers vite dev: ${e.message}`);
   } finally {
-    await browser.close();
     vite.kill();
   }
 }
 
+// The answer the built pages must give: the same fixture through the
+// tarball's Node build in this process.
+const fixture = path.join(root, "tests/fixtures/images/jpeg-cmyk.jpg");
+const nodeLib = createRequire(path.join(work, "node22/package.json"))("ocr-edge");
+const fixtureBytes = new Uint8Array(fs.readFileSync(fixture));
+const expected = JSON.parse(JSON.stringify({
+  probe: nodeLib.probeImage(fixtureBytes),
+  check: nodeLib.checkImage(fixtureBytes, "huawei.quotaInvoice"),
+  tencent: nodeLib.checkImage(nodeLib.probeImage(fixtureBytes), "tencent.bizLicense"),
+}));
+
+const tsc = (dir, config) => execFileSync(process.execPath, [tool("typescript/bin/tsc"), "-p", config], { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+const strictTs = { strict: true, target: "es2022", lib: ["es2022", "dom"], skipLibCheck: false, types: [] };
+
+// Vite build, no config, from a TypeScript page (Vite's template), and the
+// same app type-checked under `moduleResolution: "bundler"`: the page gets
+// the browser types (no signing client), server code with the runtime's
+// condition gets the full ones.
+{
+  const dir = project("vite-build", { type: "module" });
+  fs.writeFileSync(path.join(dir, "index.html"), html(`<script type="module" src="/main.ts"></script>`));
+  fs.writeFileSync(path.join(dir, "main.ts"), pageSource(true));
+  fs.mkdirSync(path.join(dir, "public"));
+  fs.copyFileSync(fixture, path.join(dir, "public/fixture.jpg"));
+  fs.writeFileSync(path.join(dir, "page-types.ts"), `// Type-only checks of the browser entry (not part of the build).
+import { ProxyClient, probeImage, type OcrEdgeError } from "ocr-edge";
+// @ts-expect-error the browser build has no signing clients
+import { HuaweiClient } from "ocr-edge";
+export const proxy = (token: string) => new ProxyClient({ baseUrl: "/ocr", token });
+// @ts-expect-error probeImage takes bytes, not a string: the types are the package's, not any
+export const wrong = () => probeImage("photo.jpg");
+export type { OcrEdgeError, HuaweiClient };
+`);
+  fs.writeFileSync(path.join(dir, "server.ts"), `// Server code compiled under bundler resolution with the runtime's condition.
+import { HuaweiClient, TencentClient, issueCaptureToken, verifyCaptureToken, handleRequest, probeImage, type QuotaInvoiceResult } from "ocr-edge";
+import { fitImage } from "ocr-edge/fit";
+export default { fetch: handleRequest };
+export const number = (r: QuotaInvoiceResult): string | null => r.number;
+// @ts-expect-error no such method: the types are the package's, not any
+export const wrong = (c: HuaweiClient) => c.recognizeEverything();
+export { HuaweiClient, TencentClient, issueCaptureToken, verifyCaptureToken, probeImage, fitImage };
+`);
+  const bundler = { ...strictTs, noEmit: true, module: "esnext", moduleResolution: "bundler" };
+  fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: bundler, files: ["main.ts", "page-types.ts"] }));
+  for (const condition of ["node", "workerd"]) {
+    fs.writeFileSync(path.join(dir, `tsconfig.${condition}.json`), JSON.stringify({ compilerOptions: { ...bundler, customConditions: [condition] }, files: ["server.ts"] }));
+  }
+  await report("bundler TS page (moduleResolution bundler, skipLibCheck off)", () => (tsc(dir, "tsconfig.json"), "browser types, no signing client"));
+  for (const condition of ["node", "workerd"]) {
+    await report(`bundler TS server (customConditions ["${condition}"])`, () => (tsc(dir, `tsconfig.${condition}.json`), "full types: clients, capture tokens, handleRequest"));
+  }
+  await report("vite build (no config) in Chromium", async () => {
+    execFileSync(process.execPath, [tool("vite/bin/vite.js"), "build", "--logLevel", "warn"], { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    return checkBuilt(browser, dir, path.join(dir, "dist"), expected);
+  });
+}
+
+// webpack 5 with its defaults (entry ./src/index.js), the page in Chromium.
+await report("webpack 5 build (defaults) in Chromium", async () => {
+  const dir = project("webpack", { type: "module" });
+  fs.mkdirSync(path.join(dir, "src"));
+  fs.writeFileSync(path.join(dir, "src/index.js"), pageSource(false));
+  const dist = path.join(dir, "dist");
+  const webpack = createRequire(tool("webpack/package.json"))("webpack");
+  const stats = await new Promise((resolve, reject) =>
+    webpack({ context: dir, mode: "production", output: { path: dist } }, (err, st) => (err ? reject(err) : resolve(st))));
+  if (stats.hasErrors()) throw new Error(stats.toString("errors-only"));
+  fs.writeFileSync(path.join(dist, "index.html"), html(`<script src="main.js"></script>`));
+  fs.copyFileSync(fixture, path.join(dist, "fixture.jpg"));
+  return `webpack ${webpack.version}; ${await checkBuilt(browser, dir, dist, expected)}`;
+});
+
+// A CommonJS TypeScript project (node16, skipLibCheck off, no @types/node):
+// tsc type-checks it against the .d.cts and emits require(); Node runs it
+// and it makes one real HuaweiClient call to the emulator.
+await report("CJS TypeScript (node16) tsc + Node 22 call", () => {
+  const dir = project("ts-cjs");
+  fs.mkdirSync(path.join(dir, "src"));
+  fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify({
+    compilerOptions: { ...strictTs, module: "node16", moduleResolution: "node16", rootDir: "src", outDir: "out" },
+    include: ["src"],
+  }));
+  fs.writeFileSync(path.join(dir, "src/call.ts"), `import { HuaweiClient, probeImage, type QuotaInvoiceResult } from "ocr-edge";
+import { fitImage } from "ocr-edge/fit";
+
+const bytes = Uint8Array.from(atob(${JSON.stringify(Buffer.from(fixtureBytes).toString("base64"))}), (c) => c.charCodeAt(0));
+const client = new HuaweiClient({ region: "cn-north-4", endpoint: ${JSON.stringify(emulator)},
+  projectId: "0123456789abcdef0123456789abcdef", credentials: { accessKey: "dev-ak", secretKey: "dev-sk" } });
+if (probeImage(bytes).format !== "jpeg") throw new Error("probe");
+client.recognizeQuotaInvoice({ image: bytes }).then(async (r: QuotaInvoiceResult) => {
+  const number: string | null = r.number;
+  if (!number || !r.requestId) throw new Error("no invoice number or request id: " + JSON.stringify(r));
+  const fitted = await fitImage(bytes, "tencent.bizLicense");
+  console.log("invoice " + number + ", fitted " + fitted.bytes.length + " bytes");
+});
+// @ts-expect-error no such method: the types are the package's, not any
+export const wrong = (c: HuaweiClient) => c.recognizeEverything();
+`);
+  tsc(dir, "tsconfig.json");
+  const js = fs.readFileSync(path.join(dir, "out/call.js"), "utf8");
+  assert.match(js, /require\("ocr-edge"\)/, "tsc emitted CommonJS");
+  const node = tool("node22/bin/node");
+  return `tsc ok; ` + execFileSync(node, ["out/call.js"], { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
+});
+
+await browser.close();
 fs.rmSync(work, { recursive: true, force: true });
 process.exit(failed ? 1 : 0);

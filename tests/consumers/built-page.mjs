@@ -1,0 +1,79 @@
+// The built-page consumers' shared parts (run.mjs): the page a user writes,
+// a loopback static server for its build output, and the Chromium check.
+import fs from "node:fs";
+import path from "node:path";
+import http from "node:http";
+import assert from "node:assert/strict";
+
+// A page as a user writes it: fetch a photo, probe and check it, show the JSON.
+export const pageSource = (ts) => `import { probeImage, checkImage${ts ? ", type ImageInfo, type CheckResult" : ""} } from "ocr-edge";
+const out = document.getElementById("result")${ts ? "!" : ""};
+fetch("./fixture.jpg").then((r) => r.arrayBuffer()).then((buf) => {
+  const bytes = new Uint8Array(buf);
+  const probe${ts ? ": ImageInfo" : ""} = probeImage(bytes);
+  const check${ts ? ": CheckResult" : ""} = checkImage(bytes, "huawei.quotaInvoice");
+  out.textContent = JSON.stringify({ probe, check, tencent: checkImage(probe, "tencent.bizLicense") });
+}).catch((e) => { out.textContent = JSON.stringify({ error: String(e) }); });
+`;
+export const html = (script) => `<!doctype html>
+<meta charset="utf-8">
+<link rel="icon" href="data:,">
+<pre id="result">pending</pre>
+${script}
+`;
+const MARKERS = ["HuaweiClient", "TencentClient", "SDK-HMAC-SHA256", "TC3-HMAC-SHA256"];
+const types = { ".js": "text/javascript", ".wasm": "application/wasm", ".html": "text/html", ".jpg": "image/jpeg" };
+const serve = async (dist) => {
+  const server = http.createServer((req, res) => {
+    let rel = decodeURIComponent(new URL(req.url, "http://x").pathname);
+    if (rel === "/") rel = "/index.html";
+    const file = path.join(dist, rel);
+    if (!file.startsWith(dist + path.sep) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) return res.writeHead(404).end();
+    res.writeHead(200, { "content-type": types[path.extname(file)] ?? "application/octet-stream" });
+    fs.createReadStream(file).pipe(res);
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  return server;
+};
+// Checks a built page (in `dist`, from the project `dir`): one .wasm
+// emitted with the tarball's bytes, no signing client in the output, and in
+// Chromium the page's answer equal to `expected`, the wasm served as
+// application/wasm, nothing fetched from outside loopback, no page error.
+export const checkBuilt = async (browser, dir, dist, expected) => {
+  const files = fs.readdirSync(dist, { recursive: true }).map(String).filter((f) => fs.statSync(path.join(dist, f)).isFile());
+  const wasmFiles = files.filter((f) => f.endsWith(".wasm"));
+  assert.equal(wasmFiles.length, 1, `wasm files emitted: ${wasmFiles}`);
+  assert.ok(fs.readFileSync(path.join(dist, wasmFiles[0])).equals(fs.readFileSync(path.join(dir, "node_modules/ocr-edge/web/ocr_edge_bg.wasm"))), "the emitted wasm is the tarball's");
+  const leaks = files.flatMap((f) => MARKERS.filter((m) => fs.readFileSync(path.join(dist, f)).includes(m)).map((m) => `${f}: ${m}`));
+  assert.deepEqual(leaks, [], "no signing client in the bundle");
+  const server = await serve(dist);
+  const page = await browser.newPage();
+  try {
+    const outside = [], wasm = [], problems = [];
+    await page.route("**/*", (route) => {
+      const url = new URL(route.request().url());
+      if (url.hostname === "127.0.0.1") return route.continue();
+      outside.push(url.href);
+      return route.abort();
+    });
+    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+    page.on("response", (r) => {
+      if (r.url().endsWith(".wasm")) wasm.push([r.status(), r.headers()["content-type"]]);
+      if (r.status() >= 400) problems.push(`${r.status()} for ${r.url()}`);
+    });
+    await page.goto(`http://127.0.0.1:${server.address().port}/`);
+    await page.waitForFunction(() => document.getElementById("result")?.textContent !== "pending", null, { timeout: 30000 })
+      .catch(() => assert.fail(`the page never answered; ${problems.join("; ") || "no page error"}`));
+    const got = JSON.parse(await page.textContent("#result"));
+    assert.equal(got.error, undefined, got.error);
+    assert.deepEqual(got, expected, "the page's probe and check equal Node's");
+    assert.equal(got.probe.format, "jpeg");
+    assert.deepEqual(wasm, [[200, "application/wasm"]], "the wasm fetched once, as application/wasm");
+    assert.deepEqual(outside, [], "nothing fetched from outside loopback");
+    assert.deepEqual(problems, []);
+    return `${wasmFiles[0]}; probe ${got.probe.width}x${got.probe.height} ${got.probe.format}, check ok=${got.check.ok}`;
+  } finally {
+    await page.close();
+    server.close();
+  }
+};
