@@ -749,3 +749,37 @@ fn tencent_rules() {
     .unwrap();
     assert_eq!(req.header_value("x-tc-region"), Some("ap-shanghai"));
 }
+
+#[test]
+fn tencent_image_config_reg_num_and_reg_capital() {
+    use ocr_edge::api::tencent::ocr::reg_capital_requested;
+    use serde_json::json;
+    // The document's form, RegNum true, is accepted; leaving it out too.
+    let full = ImageConfig::from_json(&json!({ "regNum": true, "name": true })).unwrap();
+    assert_eq!(full, ImageConfig { name: true, address: false });
+    assert_eq!(ImageConfig::from_json(&json!({})).unwrap(), ImageConfig::default());
+    let typed: ImageConfig =
+        serde_json::from_value(json!({ "regNum": true, "address": true })).unwrap();
+    assert_eq!(typed, ImageConfig { name: false, address: true });
+    assert_eq!(ImageConfig::from_list("regNum,name").unwrap(), full);
+    assert_eq!(ImageConfig::from_list(&full.to_list()).unwrap(), full);
+    // regNum false is a clear refusal, not "unknown field".
+    for bad in [json!({ "regNum": false }), json!({ "regNum": false, "name": true })] {
+        let e = ImageConfig::from_json(&bad).unwrap_err();
+        assert_eq!(e.code(), "argument.invalid");
+        assert!(e.message().contains("regNum must be true"), "{}", e.message());
+        let e = serde_json::from_value::<ImageConfig>(bad).unwrap_err().to_string();
+        assert!(e.contains("regNum must be true"), "{e}");
+    }
+    for bad in [json!({ "colour": true }), json!({ "name": 1 }), json!("name")] {
+        assert_eq!(ImageConfig::from_json(&bad).unwrap_err().code(), "argument.invalid", "{bad}");
+    }
+    assert_eq!(ImageConfig::from_list("name,colour").unwrap_err().code(), "argument.invalid");
+    // RegCapital: 1 outputs the capital, other values do not; none is refused.
+    for yes in [json!(1), json!(1.0), json!(true), json!("1"), json!("true")] {
+        assert!(reg_capital_requested(&yes), "{yes}");
+    }
+    for no in [json!(0), json!(2), json!(-1), json!(false), json!("no"), json!(null), json!([1])] {
+        assert!(!reg_capital_requested(&no), "{no}");
+    }
+}

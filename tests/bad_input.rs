@@ -557,9 +557,9 @@ fn param_case(op: &str, client: &Value, args: &Value, want: &Expect) -> Result<(
         "tencent.verifyBizLicense" | "tencent.verifyBasicBizLicense" => {
             let image_config = match args.get("imageConfig") {
                 None | Some(Value::Null) => None,
-                Some(v) => match serde_json::from_value::<tocr::ImageConfig>(v.clone()) {
+                Some(v) => match tocr::ImageConfig::from_json(v) {
                     Ok(c) => Some(c),
-                    Err(e) => return expect_err::<()>(Err(serde_invalid(e)), want),
+                    Err(e) => return expect_err::<()>(Err(e), want),
                 },
             };
             let p = tocr::BizLicenseParams {
@@ -578,7 +578,7 @@ fn param_case(op: &str, client: &Value, args: &Value, want: &Expect) -> Result<(
             if op == "tencent.verifyBizLicense" {
                 expect_err(tocr::verify_biz_license(&p), want)
             } else {
-                let cap = args.get("regCapital").and_then(Value::as_bool).unwrap_or(false);
+                let cap = args.get("regCapital").is_some_and(tocr::reg_capital_requested);
                 expect_err(tocr::verify_basic_biz_license(&p, cap), want)
             }
         }
@@ -809,4 +809,54 @@ fn catalogue_size() {
         write!(line, "catalogue: {images} image, {params} parameter, {responses} response cases");
     eprintln!("{line}");
     assert!(images + params + responses >= 80, "{line}");
+}
+
+// ---------------------------------------------------------------------------
+// Values the documents allow (issue 16): the worker core sends them upstream.
+
+fn tencent_through_worker(query: &str, body: &Value) -> Option<(Error, u16)> {
+    let t = capture_token(&["tencent.bizLicense"], 600, NOW_SECS);
+    let url = format!("/v1/tencent/biz-license{query}");
+    let body = serde_json::to_vec(body).unwrap_or_default();
+    through_worker(false, &url, Some(&t), "application/json", &body)
+}
+
+#[test]
+fn worker_accepts_documented_tencent_values() {
+    let url = "https://example.com/a.png";
+    let accepted = [
+        serde_json::json!({ "imageUrl": url, "imageConfig": { "regNum": true, "name": true } }),
+        serde_json::json!({ "imageUrl": url, "imageConfig": { "regNum": true } }),
+        serde_json::json!({ "regNum": "911101085636549482", "regCapital": 0 }),
+        serde_json::json!({ "regNum": "911101085636549482", "regCapital": 2 }),
+        serde_json::json!({ "regNum": "911101085636549482", "regCapital": "yes" }),
+        serde_json::json!({ "regNum": "911101085636549482", "regCapital": [1] }),
+    ];
+    for body in &accepted {
+        if let Some((e, status)) = tencent_through_worker("", body) {
+            panic!("{body}: refused with {status} {}: {}", e.code(), e.message());
+        }
+    }
+    // The query form of an upload: regNum may be listed, as it is always verified.
+    let t = capture_token(&["tencent.bizLicense"], 600, NOW_SECS);
+    let png = unhex("89504e470d0a1a0a0000000d494844520000004000000020080200000000000000")
+        .unwrap_or_default();
+    let route = "/v1/tencent/biz-license?imageConfig=regNum,name&regCapital=0";
+    if let Some((e, _)) = through_worker(false, route, Some(&t), "image/png", &png) {
+        panic!("{route}: {} {}", e.code(), e.message());
+    }
+    let route = "/v1/tencent/biz-license?imageConfig=regNum,colour";
+    let r = through_worker(false, route, Some(&t), "image/png", &png);
+    assert_eq!(r.map(|(e, _)| e.code().to_owned()).as_deref(), Some("argument.invalid"));
+    let refused = [
+        (serde_json::json!({ "imageUrl": url, "imageConfig": { "regNum": false } }), "regNum"),
+        (serde_json::json!({ "imageUrl": url, "imageConfig": { "regnum": true } }), "regnum"),
+        (serde_json::json!({ "imageUrl": url, "imageConfig": { "name": "yes" } }), "name"),
+    ];
+    for (body, names) in &refused {
+        let (e, status) =
+            tencent_through_worker("", body).unwrap_or_else(|| panic!("{body}: sent"));
+        assert_eq!((e.code(), status), ("argument.invalid", 400), "{body}: {}", e.message());
+        assert!(e.message().contains(names), "{body}: {}", e.message());
+    }
 }

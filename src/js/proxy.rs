@@ -20,6 +20,7 @@ use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use crate::api::input::{ensure_ok, image_body};
 use crate::api::request::encode_segment;
+use crate::api::tencent::ocr::{reg_capital_requested, ImageConfig};
 use crate::api::ImageInput;
 use crate::error::{Error, ErrorKind, Result};
 use crate::image::{check_with, Target};
@@ -139,7 +140,13 @@ async fn outbound(
         let mut query: Vec<String> =
             extra_query.split('&').filter(|s| !s.is_empty()).map(str::to_owned).collect();
         for (k, v) in &fields {
-            if let Some(text) = query_value(v) {
+            // The Tencent rules the worker's JSON path applies, read the same way here.
+            let text = match (k.as_str(), v) {
+                ("imageConfig", Value::Object(_)) => Some(ImageConfig::from_json(v)?.to_list()),
+                ("regCapital", _) => reg_capital_requested(v).then(|| "1".to_owned()),
+                _ => query_value(v),
+            };
+            if let Some(text) = text {
                 query.push(format!("{}={}", encode_segment(k), encode_segment(&text)));
             }
         }
@@ -475,7 +482,7 @@ export interface VerifyBizLicenseParams {
   imageBase64?: string;
   imageUrl?: string;
   /** With an image: also verify these fields. */
-  imageConfig?: { name?: boolean; address?: boolean };
+  imageConfig?: { regNum?: true; name?: boolean; address?: boolean };
   /** Without an image: the credit code (checked locally first) or registration number. */
   regNum?: string;
   name?: string;
@@ -485,8 +492,8 @@ export interface VerifyBizLicenseParams {
 }
 
 export interface VerifyBasicBizLicenseParams extends VerifyBizLicenseParams {
-  /** Also return the registered capital. */
-  regCapital?: boolean | 1;
+  /** 1 or true returns the registered capital; other values do not (as the document says). */
+  regCapital?: boolean | number;
 }
 
 export interface BizLicenseVerifyResult {

@@ -88,7 +88,11 @@ impl Config {
         let image_config: Option<ocr::ImageConfig> = if cfg.is_undefined() || cfg.is_null() {
             None
         } else {
-            Some(params_from_js(&cfg, "imageConfig", &[])?)
+            Some(ocr::ImageConfig::from_json(&params_from_js::<serde_json::Value>(
+                &cfg,
+                "imageConfig",
+                &[],
+            )?)?)
         };
         let p = ocr::BizLicenseParams {
             image: image.as_ref().map(OwnedImage::as_input),
@@ -102,19 +106,16 @@ impl Config {
         };
         let prepared = match op {
             Operation::VerifyBasicBizLicense => {
-                // As the worker reads it: true or 1 asks, absent or false does not.
+                // As the worker reads it: true or 1 asks; other values do not.
                 let cap = get(&params, "regCapital");
-                let cap = match (cap.as_bool(), cap.as_f64()) {
-                    (Some(b), _) => b,
-                    (None, Some(1.0)) => true,
-                    _ if cap.is_undefined() || cap.is_null() => false,
-                    _ => {
-                        return Err(Error::invalid_argument(
-                            "argument.invalid",
-                            "regCapital is true or 1",
-                        )
-                        .into())
-                    }
+                let cap = if let Some(b) = cap.as_bool() {
+                    b
+                } else if let Some(n) = cap.as_f64() {
+                    ocr::reg_capital_requested(&serde_json::Value::from(n))
+                } else if let Some(s) = cap.as_string() {
+                    ocr::reg_capital_requested(&serde_json::Value::String(s))
+                } else {
+                    false
                 };
                 ocr::verify_basic_biz_license(&p, cap)?
             }
