@@ -365,6 +365,30 @@ fn list_full_body() {
 }
 
 #[test]
+fn list_count_ignores_limit_and_offset() {
+    // The document: for action count, limit and offset "need not be set".
+    for (limit, offset) in [(Some(10), None), (None, Some(0)), (Some(5000), Some(7))] {
+        let p = ListResourceInstancesParams {
+            action: ListAction::Count,
+            limit,
+            offset,
+            ..Default::default()
+        };
+        let req = list_resource_instances(None, PID, &p).unwrap();
+        assert_eq!(body(&req), r#"{"action":"count"}"#, "{limit:?} {offset:?}");
+    }
+    // For filter they are still sent, and still checked.
+    let p = ListResourceInstancesParams { limit: Some(5), offset: Some(3), ..Default::default() };
+    let req = list_resource_instances(None, PID, &p).unwrap();
+    assert_eq!(body(&req), r#"{"limit":"5","offset":"3","action":"filter"}"#);
+    for limit in [0, 1001] {
+        let p = ListResourceInstancesParams { limit: Some(limit), ..Default::default() };
+        let e = list_resource_instances(None, PID, &p).unwrap_err();
+        assert_eq!(e.code(), "argument.invalid", "{limit}");
+    }
+}
+
+#[test]
 fn list_params_deserialise_from_js_shape() {
     let p: ListResourceInstancesParams = serde_json::from_str(
         r#"{"action":"count","tags":[{"key":"k","values":["v"]}],"matches":[]}"#,
@@ -411,20 +435,6 @@ fn list_rules() {
     let fail: Vec<(ListResourceInstancesParams, &str)> = vec![
         (p(&|p| p.limit = Some(0)), "argument.invalid"),
         (p(&|p| p.limit = Some(1001)), "argument.invalid"),
-        (
-            p(&|p| {
-                p.action = ListAction::Count;
-                p.limit = Some(10)
-            }),
-            "argument.conflict",
-        ),
-        (
-            p(&|p| {
-                p.action = ListAction::Count;
-                p.offset = Some(10)
-            }),
-            "argument.conflict",
-        ),
         (p(&|p| p.tags = vec![tag("", &[])]), "argument.invalid"),
         (p(&|p| p.tags = vec![tag(&long_key, &[])]), "argument.invalid"),
         (p(&|p| p.tags = twenty_one.clone()), "argument.invalid"),

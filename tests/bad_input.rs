@@ -860,3 +860,21 @@ fn worker_accepts_documented_tencent_values() {
         assert!(e.message().contains(names), "{body}: {}", e.message());
     }
 }
+
+#[test]
+fn worker_ignores_limit_and_offset_for_csms_count() {
+    let list = |body: &str| {
+        let r = through_worker(
+            true,
+            "/v1/admin/csms/list",
+            Some(ADMIN_SECRET),
+            "application/json",
+            body.as_bytes(),
+        );
+        r.map(|(e, _)| e.code().to_owned())
+    };
+    assert_eq!(list(r#"{"action":"count","limit":10,"offset":0}"#), None);
+    assert_eq!(list(r#"{"action":"count","limit":5000}"#), None);
+    assert_eq!(list(r#"{"action":"filter","limit":5000}"#).as_deref(), Some("argument.invalid"));
+    assert_eq!(list(r#"{"action":"count","limit":"x"}"#).as_deref(), Some("argument.invalid"));
+}
