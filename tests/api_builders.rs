@@ -309,7 +309,7 @@ fn url_rules() {
     ] {
         assert_eq!(normalize_url(given).unwrap(), want, "{given:?}");
     }
-    let long = format!("https://a.example/{}", "x".repeat(2100));
+    let long = format!("https://a.example/{}", "x".repeat(65_600));
     for bad in [
         "",
         "a.example/x.png",
@@ -792,4 +792,37 @@ fn tencent_image_config_reg_num_and_reg_capital() {
     for no in [json!(0), json!(2), json!(-1), json!(false), json!("no"), json!(null), json!([1])] {
         assert!(!reg_capital_requested(&no), "{no}");
     }
+}
+
+/// A Huawei OBS temporary-authorization URL with a security token, `n`
+/// bytes long: the form that runs past 2 KB.
+fn signed_obs_url(n: usize) -> String {
+    let head = "https://bucket.obs.cn-north-4.myhuaweicloud.com/a.jpg?AccessKeyId=AK&Expires=1&\
+                Signature=s%2Bg&x-obs-security-token=";
+    format!("{head}{}", "T".repeat(n - head.len()))
+}
+
+#[test]
+fn long_image_urls_are_accepted_up_to_the_abuse_bound() {
+    use ocr_edge::api::input::MAX_URL_LEN;
+    // No document sets 2,048 bytes; the bound is 64 KiB, raw and encoded.
+    assert_eq!(MAX_URL_LEN, 65_536);
+    for n in [2_049, 4_000, 20_000, MAX_URL_LEN] {
+        let url = signed_obs_url(n);
+        assert_eq!(normalize_url(&url).unwrap().len(), n);
+        let p = QuotaInvoiceParams { url: Some(&url), ..Default::default() };
+        recognize_quota_invoice(None, PID, &p).unwrap();
+        let p = BizLicenseParams { image_url: Some(&url), ..Default::default() };
+        verify_biz_license(&p).unwrap();
+    }
+    let over = signed_obs_url(MAX_URL_LEN + 1);
+    let e = normalize_url(&over).unwrap_err();
+    assert_eq!((e.code(), e.kind()), ("argument.url", ErrorKind::InvalidArgument));
+    assert!(e.message().contains("65536-byte bound"), "{}", e.message());
+    let p = BizLicenseParams { image_url: Some(&over), ..Default::default() };
+    assert_eq!(verify_biz_license(&p).unwrap_err().code(), "argument.url");
+    // Under the bound raw, over it once encoded (each é becomes %C3%A9).
+    let wide = format!("https://example.com/{}", "é".repeat(12_000));
+    assert!(wide.len() < MAX_URL_LEN);
+    assert_eq!(normalize_url(&wide).unwrap_err().code(), "argument.url");
 }

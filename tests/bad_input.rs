@@ -878,3 +878,19 @@ fn worker_ignores_limit_and_offset_for_csms_count() {
     assert_eq!(list(r#"{"action":"filter","limit":5000}"#).as_deref(), Some("argument.invalid"));
     assert_eq!(list(r#"{"action":"count","limit":"x"}"#).as_deref(), Some("argument.invalid"));
 }
+
+#[test]
+fn worker_accepts_long_signed_image_urls() {
+    let t = capture_token(&["huawei.quotaInvoice"], 600, NOW_SECS);
+    let send = |url: &str| {
+        let body = serde_json::to_vec(&serde_json::json!({ "url": url })).unwrap_or_default();
+        let r =
+            through_worker(false, "/v1/huawei/quota-invoice", Some(&t), "application/json", &body);
+        r.map(|(e, _)| e.code().to_owned())
+    };
+    let head = "https://bucket.obs.cn-north-4.myhuaweicloud.com/a.jpg?x-obs-security-token=";
+    assert_eq!(send(&format!("{head}{}", "T".repeat(3_000))), None);
+    assert_eq!(send(&format!("{head}{}", "T".repeat(60_000))), None);
+    let over = format!("{head}{}", "T".repeat(api::input::MAX_URL_LEN));
+    assert_eq!(send(&over).as_deref(), Some("argument.url"));
+}
