@@ -1,7 +1,8 @@
 //! Tencent OCR VerifyBasicBizLicense and VerifyBizLicense (API 2018-11-19):
 //! `POST /` on `ocr.tencentcloudapi.com` with the action in `X-TC-Action`.
 //!
-//! Tencent announced both actions offline from 2023-06-01; the live service
+//! Tencent's document marks both actions pre-offline, expected offline at
+//! 2023-06-20 15:52:24 (Beijing time); the live service
 //! answers `ActionOffline`, which reaches the caller as an
 //! [`crate::ErrorKind::Unavailable`] error that says so.
 
