@@ -826,3 +826,38 @@ fn long_image_urls_are_accepted_up_to_the_abuse_bound() {
     assert!(wide.len() < MAX_URL_LEN);
     assert_eq!(normalize_url(&wide).unwrap_err().code(), "argument.url");
 }
+
+#[test]
+fn megabytes_binary_widens_the_base64_budgets() {
+    use ocr_edge::api::huawei::ocr::recognize_quota_invoice_with;
+    use ocr_edge::api::tencent::ocr::{verify_basic_biz_license_with, verify_biz_license_with};
+    use ocr_edge::image::Megabytes;
+    let text = |n: usize| {
+        let mut t = b64(&png(100, 100));
+        t.push_str(&"A".repeat(n - t.len()));
+        t
+    };
+    let over_budget = |e: ocr_edge::Error| {
+        assert_eq!(e.code(), "image.rejected");
+        assert!(e.violations().iter().any(|v| v.code == "image.over_budget"), "{e:?}");
+    };
+    // Huawei's 10 MB: 10,200,000 characters pass only as 10 x 2^20.
+    let t = text(10_200_000);
+    let p = QuotaInvoiceParams { image: Some(ImageInput::Base64(&t)), ..Default::default() };
+    recognize_quota_invoice_with(None, PID, &p, Megabytes::Binary).unwrap();
+    over_budget(recognize_quota_invoice_with(None, PID, &p, Megabytes::Decimal).unwrap_err());
+    over_budget(recognize_quota_invoice(None, PID, &p).unwrap_err());
+    // Tencent's 7 MB: 7,200,000 characters pass only as 7 x 2^20.
+    let t = text(7_200_000);
+    let p = BizLicenseParams { image: Some(ImageInput::Base64(&t)), ..Default::default() };
+    verify_biz_license_with(&p, Megabytes::Binary).unwrap();
+    verify_basic_biz_license_with(&p, true, Megabytes::Binary).unwrap();
+    over_budget(verify_biz_license(&p).unwrap_err());
+    over_budget(verify_basic_biz_license_with(&p, false, Megabytes::Decimal).unwrap_err());
+    // Over 7 x 2^20 is refused either way.
+    let t = text(7_340_036);
+    let p = BizLicenseParams { image: Some(ImageInput::Base64(&t)), ..Default::default() };
+    over_budget(verify_biz_license_with(&p, Megabytes::Binary).unwrap_err());
+    assert_eq!(Megabytes::from_name("binary"), Some(Megabytes::Binary));
+    assert_eq!(Megabytes::from_name("MiB"), None);
+}

@@ -312,6 +312,10 @@ fn b64(bytes: &[u8]) -> String {
 // The worker core
 
 fn worker_config(admin: bool) -> WorkerConfig {
+    worker_config_with(admin, &[])
+}
+
+fn worker_config_with(admin: bool, extra: &[(&'static str, &'static str)]) -> WorkerConfig {
     let mut env: HashMap<&str, &str> = HashMap::from([
         ("HUAWEI_AK", "dev-ak"),
         ("HUAWEI_SK", "dev-sk-0123456789"),
@@ -327,6 +331,7 @@ fn worker_config(admin: bool) -> WorkerConfig {
     if admin {
         env.insert("ADMIN_SECRET", ADMIN_SECRET);
     }
+    env.extend(extra.iter().copied());
     WorkerConfig::from_lookup(|k| env.get(k).map(|v| (*v).to_owned()))
         .unwrap_or_else(|e| panic!("worker config: {e}"))
 }
@@ -346,7 +351,17 @@ fn through_worker(
     content_type: &str,
     body: &[u8],
 ) -> Option<(Error, u16)> {
-    let cfg = worker_config(admin);
+    through_worker_with(&worker_config(admin), admin, url, auth, content_type, body)
+}
+
+fn through_worker_with(
+    cfg: &WorkerConfig,
+    admin: bool,
+    url: &str,
+    auth: Option<&str>,
+    content_type: &str,
+    body: &[u8],
+) -> Option<(Error, u16)> {
     let mut limiter = RateLimiter::new();
     let len = body.len().to_string();
     let header = auth.map(|t| format!("Bearer {t}"));
@@ -360,7 +375,7 @@ fn through_worker(
         request_method: None,
         request_headers: None,
     };
-    let admitted = match handler::admit(&cfg, &req, NOW_SECS * 1000, &mut limiter) {
+    let admitted = match handler::admit(cfg, &req, NOW_SECS * 1000, &mut limiter) {
         Ok(a) => a,
         Err(reply) => {
             let v: Value = serde_json::from_str(reply.body.as_deref().unwrap_or("{}")).ok()?;
@@ -384,7 +399,7 @@ fn through_worker(
     if body.len() as u64 > admitted.cap {
         return Some((*handler::too_large(admitted.cap).error, 413));
     }
-    match handler::prepare(&cfg, &admitted, body) {
+    match handler::prepare(cfg, &admitted, body) {
         Ok(_) => None,
         Err(f) => Some((*f.error, f.http)),
     }
@@ -893,4 +908,31 @@ fn worker_accepts_long_signed_image_urls() {
     assert_eq!(send(&format!("{head}{}", "T".repeat(60_000))), None);
     let over = format!("{head}{}", "T".repeat(api::input::MAX_URL_LEN));
     assert_eq!(send(&over).as_deref(), Some("argument.url"));
+}
+
+#[test]
+fn worker_reads_megabytes_as_its_config_says() {
+    // 7.2 M base64 characters: over Tencent's 7 MB read as 10^6, under 7 x 2^20.
+    let png = unhex("89504e470d0a1a0a0000000d494844520000004000000020080200000000000000")
+        .unwrap_or_default();
+    let mut text = b64(&png);
+    text.push_str(&"A".repeat(7_200_000 - text.len()));
+    let body = serde_json::to_vec(&serde_json::json!({ "imageBase64": text })).unwrap_or_default();
+    let t = capture_token(&["tencent.bizLicense"], 600, NOW_SECS);
+    let route = "/v1/tencent/biz-license";
+    let binary = worker_config_with(false, &[("MEGABYTES", "binary")]);
+    assert_eq!(binary.megabytes, image::Megabytes::Binary);
+    if let Some((e, _)) =
+        through_worker_with(&binary, false, route, Some(&t), "application/json", &body)
+    {
+        panic!("binary megabytes refused {}: {}", e.code(), e.message());
+    }
+    // The default reading still refuses it (before reading the body, by size).
+    let r = through_worker(false, route, Some(&t), "application/json", &body);
+    assert_eq!(r.map(|(e, s)| (e.code().to_owned(), s)), Some(("body.too_large".into(), 413)));
+    for bad in ["Binary", "2^20", "mib"] {
+        let env = HashMap::from([("MEGABYTES", bad)]);
+        let e = WorkerConfig::from_lookup(|k| env.get(k).map(|v| (*v).to_owned())).unwrap_err();
+        assert_eq!(e.code(), "config.invalid", "{bad:?}");
+    }
 }

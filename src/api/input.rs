@@ -2,7 +2,7 @@
 //! URLs, and the text checks of the parameter rules.
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::image::{self, body, Partial, Target};
+use crate::image::{self, body, Limits, Partial};
 
 /// The longest image URL accepted, raw and after percent-encoding. No
 /// provider document sets a limit, and signed URLs (Huawei OBS temporary
@@ -43,24 +43,24 @@ pub(crate) fn conflict(message: &str) -> Error {
 }
 
 /// Builds a JSON body whose last field is the image's base64, after checking
-/// the image against `target`'s limits. `fields` come first, in order.
+/// the image against `limits`. `fields` come first, in order.
 pub(crate) fn image_body(
     input: ImageInput<'_>,
-    target: Target,
+    limits: &Limits,
     fields: &[(&str, serde_json::Value)],
     key: &str,
 ) -> Result<Vec<u8>> {
     match input {
         ImageInput::Bytes(bytes) => {
             let info = image::probe(bytes)?;
-            ensure_ok(image::check(&info, target))?;
+            ensure_ok(image::check_with(&info, limits))?;
             Ok(body::json_with_base64(fields, key, bytes))
         }
         ImageInput::Base64(text) => {
             let b64 = strip_data_url(text)?;
             let decoded_len = validate_base64(b64)?;
             let info = probe_base64(b64, decoded_len)?;
-            ensure_ok(image::check(&info, target))?;
+            ensure_ok(image::check_with(&info, limits))?;
             let mut out = body::json_prefix(fields, key);
             out.reserve_exact(b64.len() + body::JSON_SUFFIX.len());
             // The alphabet was checked, so the text needs no JSON escaping.

@@ -11,12 +11,13 @@ use crate::api::signing::sign_tencent;
 use crate::api::tencent::ocr;
 use crate::api::{Operation, PreparedRequest};
 use crate::error::{Error, Result};
-use crate::image::Target;
+use crate::image::{Megabytes, Target};
 use crate::js::client::{
     call, image_from_js, opt_string, params_from_js, req_string, to_js, CallSettings, Endpoint,
     OwnedImage,
 };
 use crate::js::convert::{get, reject_unknown, wrong_type};
+use crate::js::image::megabytes_from_js;
 use crate::js::transport::{Request, Response};
 use crate::sign::Credentials;
 
@@ -26,6 +27,8 @@ struct Config {
     credentials: Credentials,
     endpoint: Option<Endpoint>,
     settings: CallSettings,
+    /// How "MB" of the 7 MB base64 budget is read.
+    megabytes: Megabytes,
 }
 
 /// A client for Tencent Cloud OCR's business-licence verification. Holds
@@ -67,7 +70,7 @@ impl Config {
             known.push("regCapital");
         }
         reject_unknown(&params, &known, "params")?;
-        let limits = Target::TencentBizLicense.limits();
+        let limits = self.megabytes.limits(Target::TencentBizLicense);
         let bytes = image_from_js(&get(&params, "image"), "image", &limits).await?;
         let b64 = opt_string(&params, "imageBase64")?.map(OwnedImage::Base64);
         let image = match (bytes, b64) {
@@ -117,9 +120,9 @@ impl Config {
                 } else {
                     false
                 };
-                ocr::verify_basic_biz_license(&p, cap)?
+                ocr::verify_basic_biz_license_with(&p, cap, self.megabytes)?
             }
-            _ => ocr::verify_biz_license(&p)?,
+            _ => ocr::verify_biz_license_with(&p, self.megabytes)?,
         };
         drop(image);
         let req = self.sign(&prepared)?;
@@ -150,7 +153,16 @@ impl TencentClient {
         }
         reject_unknown(
             &options,
-            &["region", "endpoint", "language", "credentials", "timeoutMs", "maxRetries", "clock"],
+            &[
+                "region",
+                "endpoint",
+                "language",
+                "credentials",
+                "timeoutMs",
+                "maxRetries",
+                "clock",
+                "megabytes",
+            ],
             "TencentClient options",
         )?;
         let region = opt_string(&options, "region")?;
@@ -175,6 +187,7 @@ impl TencentClient {
             credentials,
             endpoint,
             settings: CallSettings::from_js(&options)?,
+            megabytes: megabytes_from_js(&options)?,
         };
         Ok(TencentClient { config: Rc::new(config) })
     }

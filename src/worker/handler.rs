@@ -421,6 +421,7 @@ pub fn prepare(
 fn prepare_inner(cfg: &WorkerConfig, a: &Admitted, body: &[u8]) -> Result<PreparedRequest> {
     let not_configured =
         || Error::new(ErrorKind::Unavailable, "config.missing", "provider not configured");
+    let mb = cfg.megabytes;
     match a.route {
         Route::QuotaInvoice => {
             let h = cfg.huawei.as_ref().ok_or_else(not_configured)?;
@@ -432,7 +433,12 @@ fn prepare_inner(cfg: &WorkerConfig, a: &Admitted, body: &[u8]) -> Result<Prepar
                     url: j.url.as_deref(),
                     enterprise_project_id: j.enterprise_project_id.as_deref(),
                 };
-                return ocr::recognize_quota_invoice(h.region.as_deref(), &h.project_id, &p);
+                return ocr::recognize_quota_invoice_with(
+                    h.region.as_deref(),
+                    &h.project_id,
+                    &p,
+                    mb,
+                );
             }
             let (file, texts) = upload(a, body)?;
             let all = text_params(a, texts, &["url", "enterpriseProjectId"])?;
@@ -441,14 +447,14 @@ fn prepare_inner(cfg: &WorkerConfig, a: &Admitted, body: &[u8]) -> Result<Prepar
                 url: param(&all, "url"),
                 enterprise_project_id: param(&all, "enterpriseProjectId"),
             };
-            ocr::recognize_quota_invoice(h.region.as_deref(), &h.project_id, &p)
+            ocr::recognize_quota_invoice_with(h.region.as_deref(), &h.project_id, &p, mb)
         }
         Route::BasicBizLicense | Route::BizLicense => {
             let t = cfg.tencent.as_ref().ok_or_else(not_configured)?;
             let region = t.region.as_deref();
             let build = |p: &tocr::BizLicenseParams<'_>, cap: bool| match a.route {
-                Route::BizLicense => tocr::verify_biz_license(p),
-                _ => tocr::verify_basic_biz_license(p, cap),
+                Route::BizLicense => tocr::verify_biz_license_with(p, mb),
+                _ => tocr::verify_basic_biz_license_with(p, cap, mb),
             };
             if a.kind == BodyKind::Json {
                 text_params(a, Vec::new(), &["detailed"])?;

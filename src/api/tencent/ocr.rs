@@ -15,7 +15,7 @@ use crate::api::provider_errors::{shape, shape_error, success_json};
 use crate::api::regnum::validate_reg_num;
 use crate::api::request::{Operation, PreparedRequest};
 use crate::error::Result;
-use crate::image::Target;
+use crate::image::{Megabytes, Target};
 
 /// Which fields to verify when the licence comes as an image; the
 /// registration number is always verified. As JSON it is the document's
@@ -160,12 +160,30 @@ pub fn verify_basic_biz_license(
     params: &BizLicenseParams<'_>,
     reg_capital: bool,
 ) -> Result<PreparedRequest> {
-    build(Operation::VerifyBasicBizLicense, params, reg_capital)
+    build(Operation::VerifyBasicBizLicense, params, reg_capital, Megabytes::Decimal)
 }
 
 /// Builds VerifyBizLicense (the detailed version).
 pub fn verify_biz_license(params: &BizLicenseParams<'_>) -> Result<PreparedRequest> {
-    build(Operation::VerifyBizLicense, params, false)
+    build(Operation::VerifyBizLicense, params, false, Megabytes::Decimal)
+}
+
+/// [`verify_basic_biz_license`] with the image's 7 MB base64 budget read as
+/// `megabytes` says (10^6 or 2^20 bytes).
+pub fn verify_basic_biz_license_with(
+    params: &BizLicenseParams<'_>,
+    reg_capital: bool,
+    megabytes: Megabytes,
+) -> Result<PreparedRequest> {
+    build(Operation::VerifyBasicBizLicense, params, reg_capital, megabytes)
+}
+
+/// [`verify_biz_license`] with the base64 budget read as `megabytes` says.
+pub fn verify_biz_license_with(
+    params: &BizLicenseParams<'_>,
+    megabytes: Megabytes,
+) -> Result<PreparedRequest> {
+    build(Operation::VerifyBizLicense, params, false, megabytes)
 }
 
 fn text_field(what: &str, s: &str) -> Result<Value> {
@@ -178,7 +196,12 @@ fn text_field(what: &str, s: &str) -> Result<Value> {
     Ok(Value::String(s.to_owned()))
 }
 
-fn build(op: Operation, p: &BizLicenseParams<'_>, reg_capital: bool) -> Result<PreparedRequest> {
+fn build(
+    op: Operation,
+    p: &BizLicenseParams<'_>,
+    reg_capital: bool,
+    megabytes: Megabytes,
+) -> Result<PreparedRequest> {
     let region = tencent_region(p.region)?;
     let has_image = p.image.is_some() || p.image_url.is_some();
     let has_text = p.reg_num.is_some() || p.name.is_some() || p.address.is_some();
@@ -231,7 +254,10 @@ fn build(op: Operation, p: &BizLicenseParams<'_>, reg_capital: bool) -> Result<P
         fields.push(("RegCapital", Value::from(1)));
     }
     let body = match p.image {
-        Some(image) => image_body(image, Target::TencentBizLicense, &fields, "ImageBase64")?,
+        Some(image) => {
+            let limits = megabytes.limits(Target::TencentBizLicense);
+            image_body(image, &limits, &fields, "ImageBase64")?
+        }
         None => json_object(&fields),
     };
     let mut req = PreparedRequest::new(op, "POST", TENCENT_OCR_HOST.to_owned(), &[])
