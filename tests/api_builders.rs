@@ -309,7 +309,7 @@ fn url_rules() {
     ] {
         assert_eq!(normalize_url(given).unwrap(), want, "{given:?}");
     }
-    let long = format!("https://a.example/{}", "x".repeat(2100));
+    let long = format!("https://a.example/{}", "x".repeat(65_600));
     for bad in [
         "",
         "a.example/x.png",
@@ -365,6 +365,30 @@ fn list_full_body() {
 }
 
 #[test]
+fn list_count_ignores_limit_and_offset() {
+    // The document: for action count, limit and offset "need not be set".
+    for (limit, offset) in [(Some(10), None), (None, Some(0)), (Some(5000), Some(7))] {
+        let p = ListResourceInstancesParams {
+            action: ListAction::Count,
+            limit,
+            offset,
+            ..Default::default()
+        };
+        let req = list_resource_instances(None, PID, &p).unwrap();
+        assert_eq!(body(&req), r#"{"action":"count"}"#, "{limit:?} {offset:?}");
+    }
+    // For filter they are still sent, and still checked.
+    let p = ListResourceInstancesParams { limit: Some(5), offset: Some(3), ..Default::default() };
+    let req = list_resource_instances(None, PID, &p).unwrap();
+    assert_eq!(body(&req), r#"{"limit":"5","offset":"3","action":"filter"}"#);
+    for limit in [0, 1001] {
+        let p = ListResourceInstancesParams { limit: Some(limit), ..Default::default() };
+        let e = list_resource_instances(None, PID, &p).unwrap_err();
+        assert_eq!(e.code(), "argument.invalid", "{limit}");
+    }
+}
+
+#[test]
 fn list_params_deserialise_from_js_shape() {
     let p: ListResourceInstancesParams = serde_json::from_str(
         r#"{"action":"count","tags":[{"key":"k","values":["v"]}],"matches":[]}"#,
@@ -411,20 +435,6 @@ fn list_rules() {
     let fail: Vec<(ListResourceInstancesParams, &str)> = vec![
         (p(&|p| p.limit = Some(0)), "argument.invalid"),
         (p(&|p| p.limit = Some(1001)), "argument.invalid"),
-        (
-            p(&|p| {
-                p.action = ListAction::Count;
-                p.limit = Some(10)
-            }),
-            "argument.conflict",
-        ),
-        (
-            p(&|p| {
-                p.action = ListAction::Count;
-                p.offset = Some(10)
-            }),
-            "argument.conflict",
-        ),
         (p(&|p| p.tags = vec![tag("", &[])]), "argument.invalid"),
         (p(&|p| p.tags = vec![tag(&long_key, &[])]), "argument.invalid"),
         (p(&|p| p.tags = twenty_one.clone()), "argument.invalid"),
@@ -748,4 +758,106 @@ fn tencent_rules() {
     })
     .unwrap();
     assert_eq!(req.header_value("x-tc-region"), Some("ap-shanghai"));
+}
+
+#[test]
+fn tencent_image_config_reg_num_and_reg_capital() {
+    use ocr_edge::api::tencent::ocr::reg_capital_requested;
+    use serde_json::json;
+    // The document's form, RegNum true, is accepted; leaving it out too.
+    let full = ImageConfig::from_json(&json!({ "regNum": true, "name": true })).unwrap();
+    assert_eq!(full, ImageConfig { name: true, address: false });
+    assert_eq!(ImageConfig::from_json(&json!({})).unwrap(), ImageConfig::default());
+    let typed: ImageConfig =
+        serde_json::from_value(json!({ "regNum": true, "address": true })).unwrap();
+    assert_eq!(typed, ImageConfig { name: false, address: true });
+    assert_eq!(ImageConfig::from_list("regNum,name").unwrap(), full);
+    assert_eq!(ImageConfig::from_list(&full.to_list()).unwrap(), full);
+    // regNum false is a clear refusal, not "unknown field".
+    for bad in [json!({ "regNum": false }), json!({ "regNum": false, "name": true })] {
+        let e = ImageConfig::from_json(&bad).unwrap_err();
+        assert_eq!(e.code(), "argument.invalid");
+        assert!(e.message().contains("regNum must be true"), "{}", e.message());
+        let e = serde_json::from_value::<ImageConfig>(bad).unwrap_err().to_string();
+        assert!(e.contains("regNum must be true"), "{e}");
+    }
+    for bad in [json!({ "colour": true }), json!({ "name": 1 }), json!("name")] {
+        assert_eq!(ImageConfig::from_json(&bad).unwrap_err().code(), "argument.invalid", "{bad}");
+    }
+    assert_eq!(ImageConfig::from_list("name,colour").unwrap_err().code(), "argument.invalid");
+    // RegCapital: 1 outputs the capital, other values do not; none is refused.
+    for yes in [json!(1), json!(1.0), json!(true), json!("1"), json!("true")] {
+        assert!(reg_capital_requested(&yes), "{yes}");
+    }
+    for no in [json!(0), json!(2), json!(-1), json!(false), json!("no"), json!(null), json!([1])] {
+        assert!(!reg_capital_requested(&no), "{no}");
+    }
+}
+
+/// A Huawei OBS temporary-authorization URL with a security token, `n`
+/// bytes long: the form that runs past 2 KB.
+fn signed_obs_url(n: usize) -> String {
+    let head = "https://bucket.obs.cn-north-4.myhuaweicloud.com/a.jpg?AccessKeyId=AK&Expires=1&\
+                Signature=s%2Bg&x-obs-security-token=";
+    format!("{head}{}", "T".repeat(n - head.len()))
+}
+
+#[test]
+fn long_image_urls_are_accepted_up_to_the_abuse_bound() {
+    use ocr_edge::api::input::MAX_URL_LEN;
+    // No document sets 2,048 bytes; the bound is 64 KiB, raw and encoded.
+    assert_eq!(MAX_URL_LEN, 65_536);
+    for n in [2_049, 4_000, 20_000, MAX_URL_LEN] {
+        let url = signed_obs_url(n);
+        assert_eq!(normalize_url(&url).unwrap().len(), n);
+        let p = QuotaInvoiceParams { url: Some(&url), ..Default::default() };
+        recognize_quota_invoice(None, PID, &p).unwrap();
+        let p = BizLicenseParams { image_url: Some(&url), ..Default::default() };
+        verify_biz_license(&p).unwrap();
+    }
+    let over = signed_obs_url(MAX_URL_LEN + 1);
+    let e = normalize_url(&over).unwrap_err();
+    assert_eq!((e.code(), e.kind()), ("argument.url", ErrorKind::InvalidArgument));
+    assert!(e.message().contains("65536-byte bound"), "{}", e.message());
+    let p = BizLicenseParams { image_url: Some(&over), ..Default::default() };
+    assert_eq!(verify_biz_license(&p).unwrap_err().code(), "argument.url");
+    // Under the bound raw, over it once encoded (each é becomes %C3%A9).
+    let wide = format!("https://example.com/{}", "é".repeat(12_000));
+    assert!(wide.len() < MAX_URL_LEN);
+    assert_eq!(normalize_url(&wide).unwrap_err().code(), "argument.url");
+}
+
+#[test]
+fn megabytes_binary_widens_the_base64_budgets() {
+    use ocr_edge::api::huawei::ocr::recognize_quota_invoice_with;
+    use ocr_edge::api::tencent::ocr::{verify_basic_biz_license_with, verify_biz_license_with};
+    use ocr_edge::image::Megabytes;
+    let text = |n: usize| {
+        let mut t = b64(&png(100, 100));
+        t.push_str(&"A".repeat(n - t.len()));
+        t
+    };
+    let over_budget = |e: ocr_edge::Error| {
+        assert_eq!(e.code(), "image.rejected");
+        assert!(e.violations().iter().any(|v| v.code == "image.over_budget"), "{e:?}");
+    };
+    // Huawei's 10 MB: 10,200,000 characters pass only as 10 x 2^20.
+    let t = text(10_200_000);
+    let p = QuotaInvoiceParams { image: Some(ImageInput::Base64(&t)), ..Default::default() };
+    recognize_quota_invoice_with(None, PID, &p, Megabytes::Binary).unwrap();
+    over_budget(recognize_quota_invoice_with(None, PID, &p, Megabytes::Decimal).unwrap_err());
+    over_budget(recognize_quota_invoice(None, PID, &p).unwrap_err());
+    // Tencent's 7 MB: 7,200,000 characters pass only as 7 x 2^20.
+    let t = text(7_200_000);
+    let p = BizLicenseParams { image: Some(ImageInput::Base64(&t)), ..Default::default() };
+    verify_biz_license_with(&p, Megabytes::Binary).unwrap();
+    verify_basic_biz_license_with(&p, true, Megabytes::Binary).unwrap();
+    over_budget(verify_biz_license(&p).unwrap_err());
+    over_budget(verify_basic_biz_license_with(&p, false, Megabytes::Decimal).unwrap_err());
+    // Over 7 x 2^20 is refused either way.
+    let t = text(7_340_036);
+    let p = BizLicenseParams { image: Some(ImageInput::Base64(&t)), ..Default::default() };
+    over_budget(verify_biz_license_with(&p, Megabytes::Binary).unwrap_err());
+    assert_eq!(Megabytes::from_name("binary"), Some(Megabytes::Binary));
+    assert_eq!(Megabytes::from_name("MiB"), None);
 }

@@ -101,6 +101,17 @@ fn messages_tell_what_to_do() {
     assert!(e.message().starts_with("Tencent has taken VerifyBasicBizLicense offline"), "{e}");
     let e = parse_error(200, None, tc("ActionOffline").as_bytes(), Operation::VerifyBizLicense);
     assert!(e.message().contains("VerifyBizLicense offline"), "{e}");
+    // The date the seed document gives, not the earlier announcement.
+    assert!(e.message().contains("2023-06-20 15:52:24"), "{e}");
+    assert!(!e.message().contains("2023-06-01"), "{e}");
+    // Another Tencent code gets no offline hint.
+    let e = parse_error(
+        200,
+        None,
+        tc("FailedOperation.UnOpenError").as_bytes(),
+        Operation::VerifyBizLicense,
+    );
+    assert!(!e.message().contains("offline"), "{e}");
     let e = parse_error(
         403,
         None,

@@ -398,3 +398,31 @@ fn tencent_errors_and_bad_shapes() {
     assert_eq!((r.credit_code, r.request_id.as_deref()), (None, Some("z")));
     assert_eq!(r.raw["Response"]["Unknown"], 1);
 }
+
+#[test]
+fn create_app_times_as_strings_or_numbers() {
+    // The document types register_time/update_time only as "Timestamp".
+    let cases = [
+        (r#""2017-12-28T12:26:54.2345858Z""#, Some("2017-12-28T12:26:54.2345858Z")),
+        ("1514464014234", Some("1514464014234")),
+        ("1514464014.5", Some("1514464014.5")),
+        ("null", None),
+    ];
+    for (time, want) in cases {
+        let body = format!(
+            r#"{{"id":"a1","name":"app_1","status":1,"register_time":{time},"update_time":{time}}}"#
+        );
+        let app = parse_create_app(201, None, body.as_bytes())
+            .unwrap_or_else(|e| panic!("{time}: a created app surfaced as {e}"));
+        assert_eq!((app.register_time.as_deref(), app.update_time.as_deref()), (want, want));
+        assert_eq!(app.id.as_deref(), Some("a1"));
+    }
+    let app = parse_create_app(201, None, br#"{"id":"a1","update_time":0}"#).unwrap();
+    assert_eq!((app.register_time, app.update_time.as_deref()), (None, Some("0")));
+    // A time of another type is still a shape error, as a wrong-typed name is.
+    for time in ["true", "[1]", r#"{"s":1}"#] {
+        let body = format!(r#"{{"id":"a1","register_time":{time}}}"#);
+        let e = parse_create_app(201, None, body.as_bytes()).unwrap_err();
+        assert_eq!((e.code(), e.kind()), ("response.shape", ErrorKind::Protocol), "{time}");
+    }
+}

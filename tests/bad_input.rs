@@ -312,6 +312,10 @@ fn b64(bytes: &[u8]) -> String {
 // The worker core
 
 fn worker_config(admin: bool) -> WorkerConfig {
+    worker_config_with(admin, &[])
+}
+
+fn worker_config_with(admin: bool, extra: &[(&'static str, &'static str)]) -> WorkerConfig {
     let mut env: HashMap<&str, &str> = HashMap::from([
         ("HUAWEI_AK", "dev-ak"),
         ("HUAWEI_SK", "dev-sk-0123456789"),
@@ -327,6 +331,7 @@ fn worker_config(admin: bool) -> WorkerConfig {
     if admin {
         env.insert("ADMIN_SECRET", ADMIN_SECRET);
     }
+    env.extend(extra.iter().copied());
     WorkerConfig::from_lookup(|k| env.get(k).map(|v| (*v).to_owned()))
         .unwrap_or_else(|e| panic!("worker config: {e}"))
 }
@@ -346,7 +351,17 @@ fn through_worker(
     content_type: &str,
     body: &[u8],
 ) -> Option<(Error, u16)> {
-    let cfg = worker_config(admin);
+    through_worker_with(&worker_config(admin), admin, url, auth, content_type, body)
+}
+
+fn through_worker_with(
+    cfg: &WorkerConfig,
+    admin: bool,
+    url: &str,
+    auth: Option<&str>,
+    content_type: &str,
+    body: &[u8],
+) -> Option<(Error, u16)> {
     let mut limiter = RateLimiter::new();
     let len = body.len().to_string();
     let header = auth.map(|t| format!("Bearer {t}"));
@@ -360,7 +375,7 @@ fn through_worker(
         request_method: None,
         request_headers: None,
     };
-    let admitted = match handler::admit(&cfg, &req, NOW_SECS * 1000, &mut limiter) {
+    let admitted = match handler::admit(cfg, &req, NOW_SECS * 1000, &mut limiter) {
         Ok(a) => a,
         Err(reply) => {
             let v: Value = serde_json::from_str(reply.body.as_deref().unwrap_or("{}")).ok()?;
@@ -384,7 +399,7 @@ fn through_worker(
     if body.len() as u64 > admitted.cap {
         return Some((*handler::too_large(admitted.cap).error, 413));
     }
-    match handler::prepare(&cfg, &admitted, body) {
+    match handler::prepare(cfg, &admitted, body) {
         Ok(_) => None,
         Err(f) => Some((*f.error, f.http)),
     }
@@ -557,9 +572,9 @@ fn param_case(op: &str, client: &Value, args: &Value, want: &Expect) -> Result<(
         "tencent.verifyBizLicense" | "tencent.verifyBasicBizLicense" => {
             let image_config = match args.get("imageConfig") {
                 None | Some(Value::Null) => None,
-                Some(v) => match serde_json::from_value::<tocr::ImageConfig>(v.clone()) {
+                Some(v) => match tocr::ImageConfig::from_json(v) {
                     Ok(c) => Some(c),
-                    Err(e) => return expect_err::<()>(Err(serde_invalid(e)), want),
+                    Err(e) => return expect_err::<()>(Err(e), want),
                 },
             };
             let p = tocr::BizLicenseParams {
@@ -578,7 +593,7 @@ fn param_case(op: &str, client: &Value, args: &Value, want: &Expect) -> Result<(
             if op == "tencent.verifyBizLicense" {
                 expect_err(tocr::verify_biz_license(&p), want)
             } else {
-                let cap = args.get("regCapital").and_then(Value::as_bool).unwrap_or(false);
+                let cap = args.get("regCapital").is_some_and(tocr::reg_capital_requested);
                 expect_err(tocr::verify_basic_biz_license(&p, cap), want)
             }
         }
@@ -809,4 +824,115 @@ fn catalogue_size() {
         write!(line, "catalogue: {images} image, {params} parameter, {responses} response cases");
     eprintln!("{line}");
     assert!(images + params + responses >= 80, "{line}");
+}
+
+// ---------------------------------------------------------------------------
+// Values the documents allow (issue 16): the worker core sends them upstream.
+
+fn tencent_through_worker(query: &str, body: &Value) -> Option<(Error, u16)> {
+    let t = capture_token(&["tencent.bizLicense"], 600, NOW_SECS);
+    let url = format!("/v1/tencent/biz-license{query}");
+    let body = serde_json::to_vec(body).unwrap_or_default();
+    through_worker(false, &url, Some(&t), "application/json", &body)
+}
+
+#[test]
+fn worker_accepts_documented_tencent_values() {
+    let url = "https://example.com/a.png";
+    let accepted = [
+        serde_json::json!({ "imageUrl": url, "imageConfig": { "regNum": true, "name": true } }),
+        serde_json::json!({ "imageUrl": url, "imageConfig": { "regNum": true } }),
+        serde_json::json!({ "regNum": "911101085636549482", "regCapital": 0 }),
+        serde_json::json!({ "regNum": "911101085636549482", "regCapital": 2 }),
+        serde_json::json!({ "regNum": "911101085636549482", "regCapital": "yes" }),
+        serde_json::json!({ "regNum": "911101085636549482", "regCapital": [1] }),
+    ];
+    for body in &accepted {
+        if let Some((e, status)) = tencent_through_worker("", body) {
+            panic!("{body}: refused with {status} {}: {}", e.code(), e.message());
+        }
+    }
+    // The query form of an upload: regNum may be listed, as it is always verified.
+    let t = capture_token(&["tencent.bizLicense"], 600, NOW_SECS);
+    let png = unhex("89504e470d0a1a0a0000000d494844520000004000000020080200000000000000")
+        .unwrap_or_default();
+    let route = "/v1/tencent/biz-license?imageConfig=regNum,name&regCapital=0";
+    if let Some((e, _)) = through_worker(false, route, Some(&t), "image/png", &png) {
+        panic!("{route}: {} {}", e.code(), e.message());
+    }
+    let route = "/v1/tencent/biz-license?imageConfig=regNum,colour";
+    let r = through_worker(false, route, Some(&t), "image/png", &png);
+    assert_eq!(r.map(|(e, _)| e.code().to_owned()).as_deref(), Some("argument.invalid"));
+    let refused = [
+        (serde_json::json!({ "imageUrl": url, "imageConfig": { "regNum": false } }), "regNum"),
+        (serde_json::json!({ "imageUrl": url, "imageConfig": { "regnum": true } }), "regnum"),
+        (serde_json::json!({ "imageUrl": url, "imageConfig": { "name": "yes" } }), "name"),
+    ];
+    for (body, names) in &refused {
+        let (e, status) =
+            tencent_through_worker("", body).unwrap_or_else(|| panic!("{body}: sent"));
+        assert_eq!((e.code(), status), ("argument.invalid", 400), "{body}: {}", e.message());
+        assert!(e.message().contains(names), "{body}: {}", e.message());
+    }
+}
+
+#[test]
+fn worker_ignores_limit_and_offset_for_csms_count() {
+    let list = |body: &str| {
+        let r = through_worker(
+            true,
+            "/v1/admin/csms/list",
+            Some(ADMIN_SECRET),
+            "application/json",
+            body.as_bytes(),
+        );
+        r.map(|(e, _)| e.code().to_owned())
+    };
+    assert_eq!(list(r#"{"action":"count","limit":10,"offset":0}"#), None);
+    assert_eq!(list(r#"{"action":"count","limit":5000}"#), None);
+    assert_eq!(list(r#"{"action":"filter","limit":5000}"#).as_deref(), Some("argument.invalid"));
+    assert_eq!(list(r#"{"action":"count","limit":"x"}"#).as_deref(), Some("argument.invalid"));
+}
+
+#[test]
+fn worker_accepts_long_signed_image_urls() {
+    let t = capture_token(&["huawei.quotaInvoice"], 600, NOW_SECS);
+    let send = |url: &str| {
+        let body = serde_json::to_vec(&serde_json::json!({ "url": url })).unwrap_or_default();
+        let r =
+            through_worker(false, "/v1/huawei/quota-invoice", Some(&t), "application/json", &body);
+        r.map(|(e, _)| e.code().to_owned())
+    };
+    let head = "https://bucket.obs.cn-north-4.myhuaweicloud.com/a.jpg?x-obs-security-token=";
+    assert_eq!(send(&format!("{head}{}", "T".repeat(3_000))), None);
+    assert_eq!(send(&format!("{head}{}", "T".repeat(60_000))), None);
+    let over = format!("{head}{}", "T".repeat(api::input::MAX_URL_LEN));
+    assert_eq!(send(&over).as_deref(), Some("argument.url"));
+}
+
+#[test]
+fn worker_reads_megabytes_as_its_config_says() {
+    // 7.2 M base64 characters: over Tencent's 7 MB read as 10^6, under 7 x 2^20.
+    let png = unhex("89504e470d0a1a0a0000000d494844520000004000000020080200000000000000")
+        .unwrap_or_default();
+    let mut text = b64(&png);
+    text.push_str(&"A".repeat(7_200_000 - text.len()));
+    let body = serde_json::to_vec(&serde_json::json!({ "imageBase64": text })).unwrap_or_default();
+    let t = capture_token(&["tencent.bizLicense"], 600, NOW_SECS);
+    let route = "/v1/tencent/biz-license";
+    let binary = worker_config_with(false, &[("MEGABYTES", "binary")]);
+    assert_eq!(binary.megabytes, image::Megabytes::Binary);
+    if let Some((e, _)) =
+        through_worker_with(&binary, false, route, Some(&t), "application/json", &body)
+    {
+        panic!("binary megabytes refused {}: {}", e.code(), e.message());
+    }
+    // The default reading still refuses it (before reading the body, by size).
+    let r = through_worker(false, route, Some(&t), "application/json", &body);
+    assert_eq!(r.map(|(e, s)| (e.code().to_owned(), s)), Some(("body.too_large".into(), 413)));
+    for bad in ["Binary", "2^20", "mib"] {
+        let env = HashMap::from([("MEGABYTES", bad)]);
+        let e = WorkerConfig::from_lookup(|k| env.get(k).map(|v| (*v).to_owned())).unwrap_err();
+        assert_eq!(e.code(), "config.invalid", "{bad:?}");
+    }
 }

@@ -161,8 +161,9 @@ fn hint(code: &str, op: Operation) -> Option<String> {
     let s = match code {
         "ActionOffline" => {
             return Some(format!(
-                "Tencent has taken {} offline (announced for 2023-06-01), so this call cannot \
-                 succeed; move to a current Tencent OCR action or another provider",
+                "Tencent has taken {} offline (its document gave 2023-06-20 15:52:24 Beijing \
+                 time), so this call cannot succeed; move to a current Tencent OCR action or \
+                 another provider",
                 op.name()
             ))
         }

@@ -34,7 +34,7 @@ mod read;
 mod tiff;
 mod webp;
 
-pub use policy::{check, check_with, Check, Limits, Target, Violation};
+pub use policy::{check, check_with, Check, Limits, Megabytes, Target, Violation};
 
 use crate::error::{Error, Result};
 use detect::{Detected, Kind};

@@ -95,6 +95,37 @@ impl Limits {
     }
 }
 
+/// How "MB" in a provider's document is read for the base64 budget: as
+/// 10^6 bytes (the default, stricter) or as 2^20 (the wider reading that
+/// `checkImage`'s `megabytes: "binary"` offers).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Megabytes {
+    /// 10^6 bytes.
+    #[default]
+    Decimal,
+    /// 2^20 bytes.
+    Binary,
+}
+
+impl Megabytes {
+    /// `"decimal"` or `"binary"`.
+    pub fn from_name(name: &str) -> Option<Megabytes> {
+        match name {
+            "decimal" => Some(Megabytes::Decimal),
+            "binary" => Some(Megabytes::Binary),
+            _ => None,
+        }
+    }
+
+    /// `target`'s documented limits with "MB" read this way.
+    pub fn limits(self, target: Target) -> Limits {
+        match self {
+            Megabytes::Decimal => target.limits(),
+            Megabytes::Binary => target.limits().binary_megabytes(),
+        }
+    }
+}
+
 /// The result of checking an image against a target.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Check {

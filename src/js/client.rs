@@ -226,6 +226,8 @@ export interface CallOptions {
   maxRetries?: number;
   /** Milliseconds since 1970 to sign with (default `Date.now`). */
   clock?: () => number;
+  /** "MB" of the base64 budgets as 10^6 bytes (the default, stricter) or 2^20, as in `checkImage`. */
+  megabytes?: "decimal" | "binary";
 }
 
 export interface HuaweiClientOptions extends CallOptions {

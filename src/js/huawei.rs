@@ -11,11 +11,12 @@ use crate::api::huawei::{apig, csms, ocr};
 use crate::api::signing::{sign_huawei, HuaweiAuth};
 use crate::api::PreparedRequest;
 use crate::error::Result;
-use crate::image::Target;
+use crate::image::{Megabytes, Target};
 use crate::js::client::{
     call, image_from_js, opt_string, params_from_js, req_string, to_js, CallSettings, Endpoint,
 };
 use crate::js::convert::{get, reject_unknown, wrong_type};
+use crate::js::image::megabytes_from_js;
 use crate::js::transport::{Request, Response};
 use crate::sign::{Credentials, IamToken};
 
@@ -33,6 +34,8 @@ struct Config {
     kms: Option<Endpoint>,
     apig: Option<Endpoint>,
     settings: CallSettings,
+    /// How "MB" of the 10 MB base64 budget is read.
+    megabytes: Megabytes,
 }
 
 /// A client for the Huawei Cloud operations. Holds credentials: use it in a
@@ -116,7 +119,16 @@ impl HuaweiClient {
         }
         reject_unknown(
             &options,
-            &["region", "endpoint", "projectId", "credentials", "timeoutMs", "maxRetries", "clock"],
+            &[
+                "region",
+                "endpoint",
+                "projectId",
+                "credentials",
+                "timeoutMs",
+                "maxRetries",
+                "clock",
+                "megabytes",
+            ],
             "HuaweiClient options",
         )?;
         let region = opt_string(&options, "region")?;
@@ -134,6 +146,7 @@ impl HuaweiClient {
             kms,
             apig,
             settings: CallSettings::from_js(&options)?,
+            megabytes: megabytes_from_js(&options)?,
         };
         Ok(HuaweiClient { config: Rc::new(config) })
     }
@@ -154,7 +167,7 @@ impl HuaweiClient {
             let image = image_from_js(
                 &get(&params, "image"),
                 "image",
-                &Target::HuaweiQuotaInvoice.limits(),
+                &c.megabytes.limits(Target::HuaweiQuotaInvoice),
             )
             .await?;
             let url = opt_string(&params, "url")?;
@@ -164,7 +177,12 @@ impl HuaweiClient {
                 url: url.as_deref(),
                 enterprise_project_id: enterprise.as_deref(),
             };
-            let prepared = ocr::recognize_quota_invoice(c.region.as_deref(), &c.project_id, &p)?;
+            let prepared = ocr::recognize_quota_invoice_with(
+                c.region.as_deref(),
+                &c.project_id,
+                &p,
+                c.megabytes,
+            )?;
             drop(image);
             let result = c.send(prepared, c.ocr.as_ref(), ocr::parse_quota_invoice).await?;
             to_js(&result)

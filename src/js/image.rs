@@ -7,7 +7,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::error::{Error, Result};
 use crate::image::body::{base64_len, encode_base64_into, json_prefix, JSON_SUFFIX};
-use crate::image::{self, Check, Format, ImageInfo, Limits, Partial, Target, Violation};
+use crate::image::{self, Check, Format, ImageInfo, Limits, Megabytes, Partial, Target, Violation};
 use crate::js::convert::{append_range, as_bytes_view, get, reject_unknown, set, wrong_type};
 
 /// Bytes copied from a JS array before the first probe: most headers fit.
@@ -157,14 +157,25 @@ pub fn target_from_js(v: &JsValue) -> Result<Target> {
     })
 }
 
+/// The `megabytes` option: `"decimal"` (the default) or `"binary"`; the same
+/// reading for `checkImage`, the clients and `ProxyClient`.
+pub fn megabytes_from_js(options: &JsValue) -> Result<Megabytes> {
+    let v = get(options, "megabytes");
+    if v.is_undefined() || v.is_null() {
+        return Ok(Megabytes::Decimal);
+    }
+    v.as_string()
+        .as_deref()
+        .and_then(Megabytes::from_name)
+        .ok_or_else(|| wrong_type("megabytes", "'decimal' or 'binary'"))
+}
+
 /// The target's documented limits, widened as the caller's options say.
 pub fn limits_from_js(target: &JsValue, options: &JsValue) -> Result<Limits> {
     reject_unknown(options, &["maxBase64Bytes", "megabytes"], "checkImage options")?;
     let mut limits = target_from_js(target)?.limits();
-    match get(options, "megabytes").as_string().as_deref() {
-        None | Some("decimal") => {}
-        Some("binary") => limits = limits.binary_megabytes(),
-        Some(_) => return Err(wrong_type("megabytes", "'decimal' or 'binary'")),
+    if megabytes_from_js(options)? == Megabytes::Binary {
+        limits = limits.binary_megabytes();
     }
     let max = get(options, "maxBase64Bytes");
     if !max.is_undefined() {

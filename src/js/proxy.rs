@@ -20,11 +20,13 @@ use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use crate::api::input::{ensure_ok, image_body};
 use crate::api::request::encode_segment;
+use crate::api::tencent::ocr::{reg_capital_requested, ImageConfig};
 use crate::api::ImageInput;
 use crate::error::{Error, ErrorKind, Result};
-use crate::image::{check_with, Target};
+use crate::image::{check_with, Megabytes, Target};
 use crate::js::convert::{as_bytes_view, get, set, wrong_type};
 use crate::js::fetch::{fetch_within, sleep};
+use crate::js::image::megabytes_from_js;
 use crate::js::image::{probe_blob_inner, probe_view};
 use crate::retry::{next_delay, parse_retry_after, Outcome, Policy, Safety};
 
@@ -36,6 +38,9 @@ struct Settings {
     token: String,
     timeout_ms: f64,
     max_retries: u32,
+    /// How "MB" is read in the local check; the worker reads it as its
+    /// `MEGABYTES` var says.
+    megabytes: Megabytes,
 }
 
 /// A client of the ocr-edge worker for pages: no cloud credentials, only a
@@ -110,11 +115,12 @@ async fn outbound(
     target: Target,
     b64_key: &str,
     extra_query: &str,
+    megabytes: Megabytes,
 ) -> Result<Outbound> {
     if !params.is_object() {
         return Err(wrong_type("params", "an object"));
     }
-    let limits = target.limits();
+    let limits = megabytes.limits(target);
     let image = get(params, "image");
     let fields = other_params(params, &["image", b64_key])?;
     let raw = if let Some(view) = as_bytes_view(&image) {
@@ -139,7 +145,13 @@ async fn outbound(
         let mut query: Vec<String> =
             extra_query.split('&').filter(|s| !s.is_empty()).map(str::to_owned).collect();
         for (k, v) in &fields {
-            if let Some(text) = query_value(v) {
+            // The Tencent rules the worker's JSON path applies, read the same way here.
+            let text = match (k.as_str(), v) {
+                ("imageConfig", Value::Object(_)) => Some(ImageConfig::from_json(v)?.to_list()),
+                ("regCapital", _) => reg_capital_requested(v).then(|| "1".to_owned()),
+                _ => query_value(v),
+            };
+            if let Some(text) = text {
                 query.push(format!("{}={}", encode_segment(k), encode_segment(&text)));
             }
         }
@@ -169,7 +181,7 @@ async fn outbound(
         Some(text) => {
             let list: Vec<(&str, Value)> =
                 fields.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
-            image_body(ImageInput::Base64(&text), target, &list, b64_key)?
+            image_body(ImageInput::Base64(&text), &limits, &list, b64_key)?
         }
         None => serde_json::to_vec(&fields).unwrap_or_default(),
     };
@@ -353,7 +365,8 @@ impl ProxyClient {
                 .ok_or_else(|| wrong_type("maxRetries", "a whole number from 0 to 10"))?
                 as u32
         };
-        let settings = Settings { base, token, timeout_ms, max_retries };
+        let megabytes = megabytes_from_js(&options)?;
+        let settings = Settings { base, token, timeout_ms, max_retries, megabytes };
         Ok(ProxyClient { settings: Rc::new(RefCell::new(settings)) })
     }
 
@@ -412,8 +425,9 @@ impl ProxyClient {
         q: &'static str,
     ) -> Promise {
         let settings = self.settings.clone();
+        let megabytes = settings.try_borrow().map(|s| s.megabytes).unwrap_or_default();
         future_to_promise(async move {
-            let out = outbound(&params, path, target, key, q).await?;
+            let out = outbound(&params, path, target, key, q, megabytes).await?;
             // Copy the settings out so no borrow is held across the await.
             let snapshot = match settings.try_borrow() {
                 Ok(s) => Settings {
@@ -421,6 +435,7 @@ impl ProxyClient {
                     token: s.token.clone(),
                     timeout_ms: s.timeout_ms,
                     max_retries: s.max_retries,
+                    megabytes: s.megabytes,
                 },
                 Err(_) => {
                     return Err(Error::new(ErrorKind::Protocol, "client.busy", "client busy").into())
@@ -443,6 +458,11 @@ export interface ProxyClientOptions {
   timeoutMs?: number;
   /** Retries on throttling and transient failures (default 2, at most 10). */
   maxRetries?: number;
+  /**
+   * "MB" of the base64 budgets in the local check: 10^6 bytes (the default) or
+   * 2^20, as in `checkImage`; set the worker's `MEGABYTES` var to match.
+   */
+  megabytes?: "decimal" | "binary";
 }
 
 /** An image as a page has it: bytes, a Blob or File, or base64 text. */
@@ -475,7 +495,7 @@ export interface VerifyBizLicenseParams {
   imageBase64?: string;
   imageUrl?: string;
   /** With an image: also verify these fields. */
-  imageConfig?: { name?: boolean; address?: boolean };
+  imageConfig?: { regNum?: true; name?: boolean; address?: boolean };
   /** Without an image: the credit code (checked locally first) or registration number. */
   regNum?: string;
   name?: string;
@@ -485,8 +505,8 @@ export interface VerifyBizLicenseParams {
 }
 
 export interface VerifyBasicBizLicenseParams extends VerifyBizLicenseParams {
-  /** Also return the registered capital. */
-  regCapital?: boolean | 1;
+  /** 1 or true returns the registered capital; other values do not (as the document says). */
+  regCapital?: boolean | number;
 }
 
 export interface BizLicenseVerifyResult {

@@ -11,12 +11,13 @@ use crate::api::signing::sign_tencent;
 use crate::api::tencent::ocr;
 use crate::api::{Operation, PreparedRequest};
 use crate::error::{Error, Result};
-use crate::image::Target;
+use crate::image::{Megabytes, Target};
 use crate::js::client::{
     call, image_from_js, opt_string, params_from_js, req_string, to_js, CallSettings, Endpoint,
     OwnedImage,
 };
 use crate::js::convert::{get, reject_unknown, wrong_type};
+use crate::js::image::megabytes_from_js;
 use crate::js::transport::{Request, Response};
 use crate::sign::Credentials;
 
@@ -26,6 +27,8 @@ struct Config {
     credentials: Credentials,
     endpoint: Option<Endpoint>,
     settings: CallSettings,
+    /// How "MB" of the 7 MB base64 budget is read.
+    megabytes: Megabytes,
 }
 
 /// A client for Tencent Cloud OCR's business-licence verification. Holds
@@ -67,7 +70,7 @@ impl Config {
             known.push("regCapital");
         }
         reject_unknown(&params, &known, "params")?;
-        let limits = Target::TencentBizLicense.limits();
+        let limits = self.megabytes.limits(Target::TencentBizLicense);
         let bytes = image_from_js(&get(&params, "image"), "image", &limits).await?;
         let b64 = opt_string(&params, "imageBase64")?.map(OwnedImage::Base64);
         let image = match (bytes, b64) {
@@ -88,7 +91,11 @@ impl Config {
         let image_config: Option<ocr::ImageConfig> = if cfg.is_undefined() || cfg.is_null() {
             None
         } else {
-            Some(params_from_js(&cfg, "imageConfig", &[])?)
+            Some(ocr::ImageConfig::from_json(&params_from_js::<serde_json::Value>(
+                &cfg,
+                "imageConfig",
+                &[],
+            )?)?)
         };
         let p = ocr::BizLicenseParams {
             image: image.as_ref().map(OwnedImage::as_input),
@@ -102,23 +109,20 @@ impl Config {
         };
         let prepared = match op {
             Operation::VerifyBasicBizLicense => {
-                // As the worker reads it: true or 1 asks, absent or false does not.
+                // As the worker reads it: true or 1 asks; other values do not.
                 let cap = get(&params, "regCapital");
-                let cap = match (cap.as_bool(), cap.as_f64()) {
-                    (Some(b), _) => b,
-                    (None, Some(1.0)) => true,
-                    _ if cap.is_undefined() || cap.is_null() => false,
-                    _ => {
-                        return Err(Error::invalid_argument(
-                            "argument.invalid",
-                            "regCapital is true or 1",
-                        )
-                        .into())
-                    }
+                let cap = if let Some(b) = cap.as_bool() {
+                    b
+                } else if let Some(n) = cap.as_f64() {
+                    ocr::reg_capital_requested(&serde_json::Value::from(n))
+                } else if let Some(s) = cap.as_string() {
+                    ocr::reg_capital_requested(&serde_json::Value::String(s))
+                } else {
+                    false
                 };
-                ocr::verify_basic_biz_license(&p, cap)?
+                ocr::verify_basic_biz_license_with(&p, cap, self.megabytes)?
             }
-            _ => ocr::verify_biz_license(&p)?,
+            _ => ocr::verify_biz_license_with(&p, self.megabytes)?,
         };
         drop(image);
         let req = self.sign(&prepared)?;
@@ -149,7 +153,16 @@ impl TencentClient {
         }
         reject_unknown(
             &options,
-            &["region", "endpoint", "language", "credentials", "timeoutMs", "maxRetries", "clock"],
+            &[
+                "region",
+                "endpoint",
+                "language",
+                "credentials",
+                "timeoutMs",
+                "maxRetries",
+                "clock",
+                "megabytes",
+            ],
             "TencentClient options",
         )?;
         let region = opt_string(&options, "region")?;
@@ -174,6 +187,7 @@ impl TencentClient {
             credentials,
             endpoint,
             settings: CallSettings::from_js(&options)?,
+            megabytes: megabytes_from_js(&options)?,
         };
         Ok(TencentClient { config: Rc::new(config) })
     }

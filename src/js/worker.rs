@@ -304,6 +304,8 @@ export interface WorkerEnv {
   /** Turns on the /v1/admin/… routes; at least 32 characters. */
   ADMIN_SECRET?: string;
   MAX_BODY_BYTES?: string;
+  /** "MB" of the base64 budgets as 10^6 bytes ("decimal", the default) or 2^20 ("binary"). */
+  MEGABYTES?: "decimal" | "binary";
   RATE_LIMIT_PER_MINUTE?: string;
   /** Base URL replacing the Huawei hosts (e.g. the emulator). */
   UPSTREAM_HUAWEI?: string;

@@ -10,7 +10,7 @@ use crate::api::endpoints::{
 };
 use crate::api::signing::Upstream;
 use crate::error::{Error, ErrorKind, Result};
-use crate::image::Target;
+use crate::image::{Megabytes, Target};
 use crate::sign::Credentials;
 use crate::worker::cors::OriginList;
 
@@ -19,7 +19,7 @@ pub const SECRET_VARS: [&str; 5] =
     ["HUAWEI_SK", "TENCENT_SECRET_KEY", "CAPTURE_TOKEN_SECRET", "ADMIN_SECRET", "HUAWEI_AK"];
 
 /// Every variable the worker reads.
-pub const ALL_VARS: [&str; 14] = [
+pub const ALL_VARS: [&str; 15] = [
     "HUAWEI_AK",
     "HUAWEI_SK",
     "HUAWEI_PROJECT_ID",
@@ -31,6 +31,7 @@ pub const ALL_VARS: [&str; 14] = [
     "ALLOWED_ORIGINS",
     "ADMIN_SECRET",
     "MAX_BODY_BYTES",
+    "MEGABYTES",
     "RATE_LIMIT_PER_MINUTE",
     "UPSTREAM_HUAWEI",
     "UPSTREAM_TENCENT",
@@ -108,6 +109,9 @@ pub struct WorkerConfig {
     pub max_body_bytes: u64,
     /// Requests per capture token per minute; 0 turns the limit off.
     pub rate_limit_per_minute: u32,
+    /// How "MB" in the documents' base64 budgets is read (`MEGABYTES`:
+    /// `decimal`, the default, or `binary`).
+    pub megabytes: Megabytes,
     /// Every secret value, to scrub from answers as a last line of defence.
     secrets: Vec<Secret>,
 }
@@ -212,7 +216,13 @@ impl WorkerConfig {
                 config_error("RATE_LIMIT_PER_MINUTE", "must be a number from 0 to 100000")
             })?,
         };
+        let megabytes = match get("MEGABYTES") {
+            None => Megabytes::Decimal,
+            Some(v) => Megabytes::from_name(v.trim())
+                .ok_or_else(|| config_error("MEGABYTES", "must be decimal or binary"))?,
+        };
         Ok(WorkerConfig {
+            megabytes,
             huawei,
             tencent,
             token_secret,
@@ -287,7 +297,7 @@ impl WorkerConfig {
     pub fn body_cap(&self, target: Option<Target>, base64: bool, framed: bool) -> u64 {
         let cap = match target {
             Some(t) => {
-                let b64 = t.limits().max_base64;
+                let b64 = self.megabytes.limits(t).max_base64;
                 // The largest raw image whose base64 fits the budget.
                 let image = if base64 { b64 } else { b64 / 4 * 3 };
                 if framed || base64 {

@@ -345,23 +345,6 @@ fn param<'p>(all: &'p [(String, String)], key: &str) -> Option<&'p str> {
     all.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
 }
 
-fn image_config_text(v: &str) -> Result<tocr::ImageConfig> {
-    let mut cfg = tocr::ImageConfig::default();
-    for item in v.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-        match item {
-            "name" => cfg.name = true,
-            "address" => cfg.address = true,
-            _ => {
-                return Err(Error::invalid_argument(
-                    "argument.invalid",
-                    "imageConfig is a comma list of name, address",
-                ))
-            }
-        }
-    }
-    Ok(cfg)
-}
-
 fn json_error(e: &serde_json::Error) -> Error {
     let m: String = e.to_string().chars().take(160).collect();
     Error::invalid_argument("argument.invalid", format!("the JSON body is not valid: {m}"))
@@ -388,7 +371,7 @@ struct TencentJson<'a> {
     #[serde(default)]
     image_url: Option<String>,
     #[serde(default)]
-    image_config: Option<tocr::ImageConfig>,
+    image_config: Option<Value>,
     #[serde(default)]
     reg_num: Option<String>,
     #[serde(default)]
@@ -438,6 +421,7 @@ pub fn prepare(
 fn prepare_inner(cfg: &WorkerConfig, a: &Admitted, body: &[u8]) -> Result<PreparedRequest> {
     let not_configured =
         || Error::new(ErrorKind::Unavailable, "config.missing", "provider not configured");
+    let mb = cfg.megabytes;
     match a.route {
         Route::QuotaInvoice => {
             let h = cfg.huawei.as_ref().ok_or_else(not_configured)?;
@@ -449,7 +433,12 @@ fn prepare_inner(cfg: &WorkerConfig, a: &Admitted, body: &[u8]) -> Result<Prepar
                     url: j.url.as_deref(),
                     enterprise_project_id: j.enterprise_project_id.as_deref(),
                 };
-                return ocr::recognize_quota_invoice(h.region.as_deref(), &h.project_id, &p);
+                return ocr::recognize_quota_invoice_with(
+                    h.region.as_deref(),
+                    &h.project_id,
+                    &p,
+                    mb,
+                );
             }
             let (file, texts) = upload(a, body)?;
             let all = text_params(a, texts, &["url", "enterpriseProjectId"])?;
@@ -458,14 +447,14 @@ fn prepare_inner(cfg: &WorkerConfig, a: &Admitted, body: &[u8]) -> Result<Prepar
                 url: param(&all, "url"),
                 enterprise_project_id: param(&all, "enterpriseProjectId"),
             };
-            ocr::recognize_quota_invoice(h.region.as_deref(), &h.project_id, &p)
+            ocr::recognize_quota_invoice_with(h.region.as_deref(), &h.project_id, &p, mb)
         }
         Route::BasicBizLicense | Route::BizLicense => {
             let t = cfg.tencent.as_ref().ok_or_else(not_configured)?;
             let region = t.region.as_deref();
             let build = |p: &tocr::BizLicenseParams<'_>, cap: bool| match a.route {
-                Route::BizLicense => tocr::verify_biz_license(p),
-                _ => tocr::verify_basic_biz_license(p, cap),
+                Route::BizLicense => tocr::verify_biz_license_with(p, mb),
+                _ => tocr::verify_basic_biz_license_with(p, cap, mb),
             };
             if a.kind == BodyKind::Json {
                 text_params(a, Vec::new(), &["detailed"])?;
@@ -480,21 +469,15 @@ fn prepare_inner(cfg: &WorkerConfig, a: &Admitted, body: &[u8]) -> Result<Prepar
                     }
                     (a, b) => a.as_deref().or(b.as_deref()),
                 };
-                let cap = match &j.reg_capital {
-                    None | Some(Value::Null) | Some(Value::Bool(false)) => false,
-                    Some(Value::Bool(true)) => true,
-                    Some(v) if v.as_u64() == Some(1) => true,
-                    Some(_) => {
-                        return Err(Error::invalid_argument(
-                            "argument.invalid",
-                            "regCapital is true or 1",
-                        ))
-                    }
+                let cap = j.reg_capital.as_ref().is_some_and(tocr::reg_capital_requested);
+                let image_config = match &j.image_config {
+                    None | Some(Value::Null) => None,
+                    Some(v) => Some(tocr::ImageConfig::from_json(v)?),
                 };
                 let p = tocr::BizLicenseParams {
                     image: b64.map(ImageInput::Base64),
                     image_url: j.image_url.as_deref(),
-                    image_config: j.image_config,
+                    image_config,
                     reg_num: j.reg_num.as_deref(),
                     name: j.name.as_deref(),
                     address: j.address.as_deref(),
@@ -515,7 +498,8 @@ fn prepare_inner(cfg: &WorkerConfig, a: &Admitted, body: &[u8]) -> Result<Prepar
                 "regCapital",
             ];
             let all = text_params(a, texts, &known)?;
-            let image_config = param(&all, "imageConfig").map(image_config_text).transpose()?;
+            let image_config =
+                param(&all, "imageConfig").map(tocr::ImageConfig::from_list).transpose()?;
             let p = tocr::BizLicenseParams {
                 image: file.map(ImageInput::Bytes),
                 image_url: param(&all, "imageUrl"),

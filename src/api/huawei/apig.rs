@@ -140,11 +140,14 @@ pub struct App {
     pub app_secret: Option<String>,
     /// `USER` (created by the user) or `MARKET` (assigned by the marketplace).
     pub creator: Option<String>,
-    /// Registration time, as sent (ISO 8601).
+    /// Registration time, as sent: ISO 8601 text, or a number's decimal text
+    /// (the document types it only as "Timestamp").
+    #[serde(default, deserialize_with = "timestamp_text")]
     pub register_time: Option<String>,
     /// Description.
     pub remark: Option<String>,
-    /// Last update time, as sent (ISO 8601).
+    /// Last update time, as sent (text or a number's decimal text).
+    #[serde(default, deserialize_with = "timestamp_text")]
     pub update_time: Option<String>,
     /// App type, `apig` by default.
     pub app_type: Option<String>,
@@ -154,6 +157,27 @@ pub struct App {
     /// The whole answer as sent.
     #[serde(skip_deserializing)]
     pub raw: Value,
+}
+
+/// A "Timestamp" field sent as a string or a number (epoch or otherwise):
+/// either is the time as sent, so a created app never fails on its form.
+fn timestamp_text<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<String>, D::Error> {
+    use serde::de::Error as _;
+    match Option::<Value>::deserialize(d)? {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(Value::Number(n)) => Ok(Some(n.to_string())),
+        Some(other) => Err(D::Error::custom(format!(
+            "a timestamp is a string or a number, not {}",
+            match other {
+                Value::Bool(_) => "a boolean",
+                Value::Array(_) => "an array",
+                _ => "an object",
+            }
+        ))),
+    }
 }
 
 impl fmt::Debug for App {

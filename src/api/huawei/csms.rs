@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::api::endpoints::{huawei_host, validate_project_id, HuaweiService};
-use crate::api::input::{check_tag_text, conflict, invalid};
+use crate::api::input::{check_tag_text, invalid};
 use crate::api::provider_errors::{parse_error, shape, success_json};
 use crate::api::request::{Operation, PreparedRequest};
 use crate::error::{Error, ErrorKind, Result};
@@ -70,9 +70,9 @@ pub struct TagMatch {
 pub struct ListResourceInstancesParams {
     /// `filter` (default) or `count`.
     pub action: ListAction,
-    /// Page size 1–1000 (service default 10); `filter` only.
+    /// Page size 1–1000 (service default 10); `filter` only, ignored for `count`.
     pub limit: Option<u32>,
-    /// Records to skip (service default 0); `filter` only.
+    /// Records to skip (service default 0); `filter` only, ignored for `count`.
     pub offset: Option<u64>,
     /// Tag conditions, at most 20 keys, no duplicate keys.
     pub tags: Vec<TagFilter>,
@@ -100,10 +100,9 @@ struct ListBody<'a> {
 
 /// Checks every rule of the parameters, reporting the first broken one.
 pub fn validate_list_params(p: &ListResourceInstancesParams) -> Result<()> {
-    if p.action == ListAction::Count && (p.limit.is_some() || p.offset.is_some()) {
-        return Err(conflict("limit and offset apply to action 'filter' only, not 'count'"));
-    }
-    if let Some(limit) = p.limit {
+    // For `count` the document says limit and offset "need not be set": they
+    // are ignored (and not sent), not refused.
+    if let Some(limit) = p.limit.filter(|_| p.action == ListAction::Filter) {
         if !LIMIT_RANGE.contains(&limit) {
             return Err(invalid(format!("limit must be 1-1000, not {limit}")));
         }
@@ -161,9 +160,10 @@ pub fn list_resource_instances(
     validate_project_id(project_id)?;
     let host = huawei_host(HuaweiService::Kms, region)?;
     validate_list_params(params)?;
+    let paged = params.action == ListAction::Filter;
     let body = ListBody {
-        limit: params.limit.map(|n| n.to_string()),
-        offset: params.offset.map(|n| n.to_string()),
+        limit: params.limit.filter(|_| paged).map(|n| n.to_string()),
+        offset: params.offset.filter(|_| paged).map(|n| n.to_string()),
         action: params.action.as_str(),
         tags: &params.tags,
         matches: &params.matches,

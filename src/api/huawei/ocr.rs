@@ -8,7 +8,7 @@ use crate::api::input::{conflict, image_body, invalid, missing, normalize_url, I
 use crate::api::provider_errors::{shape, shape_error, success_json};
 use crate::api::request::{Operation, PreparedRequest};
 use crate::error::Result;
-use crate::image::Target;
+use crate::image::{Megabytes, Target};
 
 /// The parameters of RecognizeQuotaInvoice: exactly one of `image` and `url`.
 #[derive(Clone, Debug, Default)]
@@ -28,6 +28,17 @@ pub fn recognize_quota_invoice(
     project_id: &str,
     params: &QuotaInvoiceParams<'_>,
 ) -> Result<PreparedRequest> {
+    recognize_quota_invoice_with(region, project_id, params, Megabytes::Decimal)
+}
+
+/// [`recognize_quota_invoice`] with the image's base64 budget read as
+/// `megabytes` says (10 MB as 10^6 or 2^20 bytes).
+pub fn recognize_quota_invoice_with(
+    region: Option<&str>,
+    project_id: &str,
+    params: &QuotaInvoiceParams<'_>,
+    megabytes: Megabytes,
+) -> Result<PreparedRequest> {
     validate_project_id(project_id)?;
     let host = huawei_host(HuaweiService::Ocr, region)?;
     let body = match (params.image, params.url) {
@@ -35,7 +46,10 @@ pub fn recognize_quota_invoice(
             return Err(conflict("give either image or url, not both (the service refuses both)"))
         }
         (None, None) => return Err(missing("image or url is required")),
-        (Some(image), None) => image_body(image, Target::HuaweiQuotaInvoice, &[], "image")?,
+        (Some(image), None) => {
+            let limits = megabytes.limits(Target::HuaweiQuotaInvoice);
+            image_body(image, &limits, &[], "image")?
+        }
         (None, Some(url)) => {
             let url = normalize_url(url)?;
             serde_json::to_vec(&serde_json::json!({ "url": url })).unwrap_or_default()

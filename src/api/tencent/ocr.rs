@@ -1,7 +1,8 @@
 //! Tencent OCR VerifyBasicBizLicense and VerifyBizLicense (API 2018-11-19):
 //! `POST /` on `ocr.tencentcloudapi.com` with the action in `X-TC-Action`.
 //!
-//! Tencent announced both actions offline from 2023-06-01; the live service
+//! Tencent's document marks both actions pre-offline, expected offline at
+//! 2023-06-20 15:52:24 (Beijing time); the live service
 //! answers `ActionOffline`, which reaches the caller as an
 //! [`crate::ErrorKind::Unavailable`] error that says so.
 
@@ -14,17 +15,119 @@ use crate::api::provider_errors::{shape, shape_error, success_json};
 use crate::api::regnum::validate_reg_num;
 use crate::api::request::{Operation, PreparedRequest};
 use crate::error::Result;
-use crate::image::Target;
+use crate::image::{Megabytes, Target};
 
 /// Which fields to verify when the licence comes as an image; the
-/// registration number is always verified.
+/// registration number is always verified. As JSON it is the document's
+/// `{regNum: true, name, address}`: `regNum` may be given (true) or left out,
+/// `regNum: false` is refused with `argument.invalid` (see
+/// [`ImageConfig::from_json`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+#[serde(rename_all = "camelCase", try_from = "ImageConfigFields")]
 pub struct ImageConfig {
     /// Also verify the company name.
     pub name: bool,
     /// Also verify the address.
     pub address: bool,
+}
+
+/// `ImageConfig` as sent: `regNum` is the document's required `true`.
+#[derive(Default, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+struct ImageConfigFields {
+    reg_num: Option<bool>,
+    name: bool,
+    address: bool,
+}
+
+/// Tencent's document: "RegNum为必选" and the format `{RegNum: true, …}`.
+const REG_NUM_FALSE: &str =
+    "imageConfig.regNum must be true (or left out): Tencent always verifies the registration \
+     number of a licence image";
+
+impl TryFrom<ImageConfigFields> for ImageConfig {
+    type Error = &'static str;
+    fn try_from(f: ImageConfigFields) -> std::result::Result<Self, &'static str> {
+        if f.reg_num == Some(false) {
+            return Err(REG_NUM_FALSE);
+        }
+        Ok(ImageConfig { name: f.name, address: f.address })
+    }
+}
+
+impl ImageConfig {
+    /// Reads the JSON object `{regNum?: true, name?: bool, address?: bool}`;
+    /// `regNum: false`, another key or a non-boolean value is
+    /// `argument.invalid` with a message naming it.
+    pub fn from_json(v: &Value) -> Result<ImageConfig> {
+        let Value::Object(m) = v else {
+            return Err(invalid("imageConfig is an object {regNum: true, name, address}"));
+        };
+        let mut cfg = ImageConfig::default();
+        for (k, v) in m {
+            let b = match v {
+                Value::Bool(b) => *b,
+                Value::Null => false,
+                _ => return Err(invalid(format!("imageConfig.{} is true or false", short_key(k)))),
+            };
+            match k.as_str() {
+                "regNum" if !b && !v.is_null() => return Err(invalid(REG_NUM_FALSE)),
+                "regNum" => {}
+                "name" => cfg.name = b,
+                "address" => cfg.address = b,
+                _ => {
+                    return Err(invalid(format!(
+                        "imageConfig has no field {:?}; known: regNum (always true), name, address",
+                        short_key(k)
+                    )))
+                }
+            }
+        }
+        Ok(cfg)
+    }
+
+    /// Reads the comma list form of a query or form field (`name,address`;
+    /// `regNum` may be listed, as it is always verified).
+    pub fn from_list(v: &str) -> Result<ImageConfig> {
+        let mut cfg = ImageConfig::default();
+        for item in v.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            match item {
+                "regNum" => {}
+                "name" => cfg.name = true,
+                "address" => cfg.address = true,
+                _ => return Err(invalid("imageConfig is a comma list of regNum, name, address")),
+            }
+        }
+        Ok(cfg)
+    }
+
+    /// The comma list that [`ImageConfig::from_list`] reads back.
+    pub fn to_list(&self) -> String {
+        let mut out = vec!["regNum"];
+        if self.name {
+            out.push("name");
+        }
+        if self.address {
+            out.push("address");
+        }
+        out.join(",")
+    }
+}
+
+fn short_key(k: &str) -> String {
+    k.chars().take(40).collect()
+}
+
+/// Whether a `regCapital` value asks for the registered capital. The
+/// document: "1 outputs it, other values do not", so `1` (or `true`, or the
+/// text `1`, `true`, `yes` of a form) asks, and no value is refused.
+pub fn reg_capital_requested(v: &Value) -> bool {
+    match v {
+        Value::Bool(b) => *b,
+        Value::Number(n) => n.as_f64() == Some(1.0),
+        Value::String(s) => matches!(s.trim(), "1" | "true" | "yes"),
+        _ => false,
+    }
 }
 
 /// The parameters shared by both actions: either an image (`image` or
@@ -57,12 +160,30 @@ pub fn verify_basic_biz_license(
     params: &BizLicenseParams<'_>,
     reg_capital: bool,
 ) -> Result<PreparedRequest> {
-    build(Operation::VerifyBasicBizLicense, params, reg_capital)
+    build(Operation::VerifyBasicBizLicense, params, reg_capital, Megabytes::Decimal)
 }
 
 /// Builds VerifyBizLicense (the detailed version).
 pub fn verify_biz_license(params: &BizLicenseParams<'_>) -> Result<PreparedRequest> {
-    build(Operation::VerifyBizLicense, params, false)
+    build(Operation::VerifyBizLicense, params, false, Megabytes::Decimal)
+}
+
+/// [`verify_basic_biz_license`] with the image's 7 MB base64 budget read as
+/// `megabytes` says (10^6 or 2^20 bytes).
+pub fn verify_basic_biz_license_with(
+    params: &BizLicenseParams<'_>,
+    reg_capital: bool,
+    megabytes: Megabytes,
+) -> Result<PreparedRequest> {
+    build(Operation::VerifyBasicBizLicense, params, reg_capital, megabytes)
+}
+
+/// [`verify_biz_license`] with the base64 budget read as `megabytes` says.
+pub fn verify_biz_license_with(
+    params: &BizLicenseParams<'_>,
+    megabytes: Megabytes,
+) -> Result<PreparedRequest> {
+    build(Operation::VerifyBizLicense, params, false, megabytes)
 }
 
 fn text_field(what: &str, s: &str) -> Result<Value> {
@@ -75,7 +196,12 @@ fn text_field(what: &str, s: &str) -> Result<Value> {
     Ok(Value::String(s.to_owned()))
 }
 
-fn build(op: Operation, p: &BizLicenseParams<'_>, reg_capital: bool) -> Result<PreparedRequest> {
+fn build(
+    op: Operation,
+    p: &BizLicenseParams<'_>,
+    reg_capital: bool,
+    megabytes: Megabytes,
+) -> Result<PreparedRequest> {
     let region = tencent_region(p.region)?;
     let has_image = p.image.is_some() || p.image_url.is_some();
     let has_text = p.reg_num.is_some() || p.name.is_some() || p.address.is_some();
@@ -128,7 +254,10 @@ fn build(op: Operation, p: &BizLicenseParams<'_>, reg_capital: bool) -> Result<P
         fields.push(("RegCapital", Value::from(1)));
     }
     let body = match p.image {
-        Some(image) => image_body(image, Target::TencentBizLicense, &fields, "ImageBase64")?,
+        Some(image) => {
+            let limits = megabytes.limits(Target::TencentBizLicense);
+            image_body(image, &limits, &fields, "ImageBase64")?
+        }
         None => json_object(&fields),
     };
     let mut req = PreparedRequest::new(op, "POST", TENCENT_OCR_HOST.to_owned(), &[])
