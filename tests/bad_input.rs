@@ -827,7 +827,7 @@ fn catalogue_size() {
 }
 
 // ---------------------------------------------------------------------------
-// Values the documents allow (issue 16): the worker core sends them upstream.
+// Values the documents allow: the worker core sends them upstream.
 
 fn tencent_through_worker(query: &str, body: &Value) -> Option<(Error, u16)> {
     let t = capture_token(&["tencent.bizLicense"], 600, NOW_SECS);
