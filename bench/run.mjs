@@ -51,7 +51,7 @@ function machine(chromiumVersion) {
 /** Which build of the package was measured: size and sha256 of each wasm. */
 function packageBuild() {
   const root = path.resolve(benchDir, "..");
-  const files = ["pkg/web/ocr_edge_bg.wasm", "pkg/edge/ocr_edge_bg.wasm", "pkg/node/ocr_edge_bg.wasm", "pkg/fit/ocr_edge_fit_bg.wasm"];
+  const files = ["pkg/web/ocr_edge_bg.wasm", "pkg/edge/ocr_edge_bg.wasm", "pkg/fit/ocr_edge_fit_bg.wasm"];
   const out = {};
   for (const f of files) {
     const p = path.join(root, f);
