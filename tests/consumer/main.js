@@ -10,7 +10,8 @@ try {
   out.textContent = JSON.stringify({
     probe: probeImage(small),
     check: checkImage(small, "huawei.quotaInvoice"),
-    tiny: checkImage(probeImage(tiny), "tencent.bizLicense"),
+    tiny: checkImage(probeImage(tiny), "huawei.quotaInvoice"),
+    tinyAdvice: checkImage(probeImage(tiny), "tencent.bizLicense"),
   });
 } catch (e) {
   out.textContent = JSON.stringify({ error: `${e?.name}: ${e?.message}` });

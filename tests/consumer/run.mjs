@@ -106,7 +106,8 @@ const small = makePng(64, 48);
 const expected = {
   probe: lib.probeImage(small),
   check: lib.checkImage(small, "huawei.quotaInvoice"),
-  tiny: lib.checkImage(lib.probeImage(makePng(8, 8)), "tencent.bizLicense"),
+  tiny: lib.checkImage(lib.probeImage(makePng(8, 8)), "huawei.quotaInvoice"),
+  tinyAdvice: lib.checkImage(lib.probeImage(makePng(8, 8)), "tencent.bizLicense"),
 };
 
 const types = { ".js": "text/javascript", ".wasm": "application/wasm", ".html": "text/html", ".css": "text/css" };
@@ -172,6 +173,10 @@ try {
     assert.deepEqual(got.tiny, expected.tiny);
     assert.equal(got.tiny.ok, false);
     assert.ok(got.tiny.violations.some((v) => v.code === "image.too_small"), JSON.stringify(got.tiny));
+    // Tencent documents no pixel sides: the same image is only advised against.
+    assert.deepEqual(got.tinyAdvice, expected.tinyAdvice);
+    assert.equal(got.tinyAdvice.ok, true);
+    assert.ok(got.tinyAdvice.warnings.some((v) => v.code === "image.too_small"), JSON.stringify(got.tinyAdvice));
   });
 } finally {
   await browser.close();
