@@ -107,11 +107,27 @@ for (const runtime of ["node18", "node22"]) {
       s.close(() => resolve(port));
     });
   });
-  const vite = spawn(process.execPath, [path.join(here, "node_modules/vite/bin/vite.js"), "--host", "127.0.0.1", "--port", String(port), "--strictPort"], { cwd: dir, stdio: ["ignore", "pipe", "inherit"] });
+  const vite = spawn(process.execPath, [path.join(here, "node_modules/vite/bin/vite.js"), "--host", "127.0.0.1", "--port", String(port), "--strictPort"], {
+    cwd: dir,
+    stdio: ["ignore", "pipe", "inherit"],
+    // CI=true turns colours on, and a coloured port would never match below.
+    env: { ...process.env, NO_COLOR: "1" },
+  });
   try {
     await new Promise((resolve, reject) => {
-      vite.stdout.on("data", (d) => String(d).includes(`:${port}`) && resolve());
-      vite.on("exit", (code) => reject(new Error(`vite exited ${code}`)));
+      const timer = setTimeout(() => reject(new Error("vite dev did not print its URL in 60 s")), 60000);
+      let seen = "";
+      vite.stdout.on("data", (d) => {
+        seen += String(d).replace(/\x1b\[[0-9;]*m/g, "");
+        if (seen.includes(`:${port}`)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      vite.on("exit", (code) => {
+        clearTimeout(timer);
+        reject(new Error(`vite exited ${code}`));
+      });
     });
     const page = await browser.newPage();
     const wasm = [];
