@@ -25,6 +25,8 @@ pub enum ErrorKind {
     Timeout,
     /// The answer could not be understood (not JSON, wrong shape, truncated).
     Protocol,
+    /// The caller cancelled the call through its `AbortSignal`.
+    Aborted,
 }
 
 impl ErrorKind {
@@ -40,6 +42,7 @@ impl ErrorKind {
             ErrorKind::Network => "network",
             ErrorKind::Timeout => "timeout",
             ErrorKind::Protocol => "protocol",
+            ErrorKind::Aborted => "aborted",
         }
     }
 }

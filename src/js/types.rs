@@ -70,7 +70,7 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
 /** The broad kind of an `OcrEdgeError`. */
 export type ErrorKind =
   | "invalid_image" | "invalid_argument" | "auth" | "throttled" | "service"
-  | "unavailable" | "network" | "timeout" | "protocol";
+  | "unavailable" | "network" | "timeout" | "protocol" | "aborted";
 
 /** Every error the library throws or rejects with. */
 export interface OcrEdgeError extends Error {
