@@ -18,6 +18,10 @@ pub(crate) enum Kind {
     Webp,
     /// ISO base media file (`ftyp` box first): HEIF, AVIF, or something else.
     Isobmff,
+    /// PDF (`%PDF-`), a document passed through unprobed.
+    Pdf,
+    /// A ZIP local file header: an OFD document when it leads with `OFD.xml`.
+    Zip,
 }
 
 /// One signature: byte strings that must sit at fixed offsets.
@@ -39,6 +43,8 @@ const TABLE: &[Signature] = &[
     Signature { kind: Kind::Webp, parts: &[(0, b"RIFF"), (8, b"WEBP")] },
     Signature { kind: Kind::Isobmff, parts: &[(4, b"ftyp")] },
     Signature { kind: Kind::Bmp, parts: &[(0, b"BM")] },
+    Signature { kind: Kind::Pdf, parts: &[(0, b"%PDF-")] },
+    Signature { kind: Kind::Zip, parts: &[(0, b"PK\x03\x04")] },
 ];
 
 /// How a signature compares with the first bytes.
@@ -115,6 +121,9 @@ mod tests {
         assert_eq!(detect(b"RIFF\0\0\0\0WAVE"), Detected::Unknown);
         assert_eq!(detect(b"\0\0\0\x18ftypheic"), Detected::Found(Kind::Isobmff));
         assert_eq!(detect(b"hello world!"), Detected::Unknown);
+        assert_eq!(detect(b"%PDF-1.4\n%"), Detected::Found(Kind::Pdf));
+        assert_eq!(detect(b"PK\x03\x04\x14\0"), Detected::Found(Kind::Zip));
+        assert_eq!(detect(b"PK\x05\x06\0\0\0\0\0\0\0\0"), Detected::Unknown);
     }
 
     #[test]

@@ -261,6 +261,9 @@ impl Planner {
     pub fn new(info: &ImageInfo, limits: &Limits) -> Result<Planner> {
         let (w, h) = (info.display_width, info.display_height);
         let service = limits.service;
+        if info.format.is_document() {
+            return Planner::document(info, limits);
+        }
         if w == 0 || h == 0 {
             return Err(Error::invalid_image("image.corrupt", "the image has no pixels"));
         }
@@ -327,6 +330,28 @@ impl Planner {
             ));
         }
         Ok(planner)
+    }
+
+    /// A PDF or OFD is sent as it is when it passes, else it cannot be fitted:
+    /// its pages are not rendered here.
+    fn document(info: &ImageInfo, limits: &Limits) -> Result<Planner> {
+        let check = check_with(info, limits);
+        if let Some(v) = check.violations.into_iter().next() {
+            let message = format!("{}; a document is sent as it is, not converted", v.message);
+            return Err(cannot_fit(v.code, message, v.limit, v.actual));
+        }
+        Ok(Planner {
+            width: 0,
+            height: 0,
+            limits: limits.clone(),
+            untouched: true,
+            long_max: 1,
+            long_min: 1,
+            phase: Phase::Done,
+            pending: None,
+            steps: Vec::new(),
+            best: None,
+        })
     }
 
     /// Whether the input passes every limit as it is and is upright.

@@ -23,6 +23,7 @@
 mod bmp;
 pub mod body;
 mod detect;
+mod document;
 mod exif;
 pub mod fit;
 mod gif;
@@ -60,6 +61,10 @@ pub enum Format {
     Heif,
     /// AVIF.
     Avif,
+    /// PDF, a document: passed through unprobed, its sizes read as 0.
+    Pdf,
+    /// OFD (GB/T 33190), a document: passed through unprobed, sizes 0.
+    Ofd,
 }
 
 impl Format {
@@ -74,7 +79,15 @@ impl Format {
             Format::Webp => "webp",
             Format::Heif => "heif",
             Format::Avif => "avif",
+            Format::Pdf => "pdf",
+            Format::Ofd => "ofd",
         }
+    }
+
+    /// True for PDF and OFD: documents whose pages are not probed, so only
+    /// their format and size are checked.
+    pub fn is_document(self) -> bool {
+        matches!(self, Format::Pdf | Format::Ofd)
     }
 
     /// The MIME type (the generic `image/heif` for every HEIF brand but AVIF).
@@ -88,6 +101,8 @@ impl Format {
             Format::Webp => "image/webp",
             Format::Heif => "image/heif",
             Format::Avif => "image/avif",
+            Format::Pdf => "application/pdf",
+            Format::Ofd => "application/ofd",
         }
     }
 }
@@ -148,6 +163,8 @@ pub fn sniff(bytes: &[u8]) -> Option<Format> {
         heif::format(bytes)
     } else if bmp::matches(bytes) {
         Some(Format::Bmp)
+    } else if document::is_pdf(bytes) {
+        Some(Format::Pdf)
     } else {
         None
     }
@@ -196,7 +213,8 @@ fn read(input: Input<'_>) -> read::Step<Found> {
         Detected::Unknown => {
             return Err(Stop::Fail(Error::invalid_image(
                 "image.unknown_format",
-                "not a recognised image format (JPEG, PNG, BMP, TIFF, GIF, WebP, HEIF, AVIF)",
+                "not a recognised image format (JPEG, PNG, BMP, TIFF, GIF, WebP, HEIF, AVIF) \
+                 or document (PDF, OFD)",
             )))
         }
     };
@@ -208,13 +226,16 @@ fn read(input: Input<'_>) -> read::Step<Found> {
         Kind::Gif => gif::read(input),
         Kind::Webp => webp::read(input),
         Kind::Isobmff => heif::read(input),
+        Kind::Pdf => document::read_pdf(input),
+        Kind::Zip => document::read_zip(input),
     }
 }
 
 /// Refuses zero sizes, normalises orientation and works out display sizes.
 /// Large sizes are reported as they are: `check` refuses them with a reason.
 fn finish(f: Found, total: u64) -> Result<ImageInfo> {
-    if f.width == 0 || f.height == 0 {
+    // Documents carry no pixel size of their own: 0 means not read.
+    if !f.format.is_document() && (f.width == 0 || f.height == 0) {
         return Err(Error::invalid_image(
             "image.corrupt",
             format!("the image header says {}x{} pixels", f.width, f.height),

@@ -156,6 +156,8 @@ fn label(f: Format) -> &'static str {
         Format::Webp => "WebP",
         Format::Heif => "HEIF",
         Format::Avif => "AVIF",
+        Format::Pdf => "PDF",
+        Format::Ofd => "OFD",
     }
 }
 
@@ -191,7 +193,9 @@ pub fn check_with(info: &ImageInfo, limits: &Limits) -> Check {
     let mut sides = Vec::new();
     let short = info.display_width.min(info.display_height);
     let long = info.display_width.max(info.display_height);
-    if short < limits.min_side {
+    // A document's pages are the service's to measure; only its size counts here.
+    let document = info.format.is_document();
+    if short < limits.min_side && !document {
         sides.push(Violation {
             code: "image.too_small",
             message: format!(
@@ -202,7 +206,7 @@ pub fn check_with(info: &ImageInfo, limits: &Limits) -> Check {
             actual: short.to_string(),
         });
     }
-    if long > limits.max_side {
+    if long > limits.max_side && !document {
         sides.push(Violation {
             code: "image.too_large",
             message: format!(

@@ -80,7 +80,7 @@ pub fn info_to_js(info: &ImageInfo) -> JsValue {
     o.into()
 }
 
-const FORMATS: [Format; 8] = [
+const FORMATS: [Format; 10] = [
     Format::Jpeg,
     Format::Png,
     Format::Bmp,
@@ -89,6 +89,8 @@ const FORMATS: [Format; 8] = [
     Format::Webp,
     Format::Heif,
     Format::Avif,
+    Format::Pdf,
+    Format::Ofd,
 ];
 
 fn u32_field(v: &JsValue, key: &str) -> Result<u32> {
