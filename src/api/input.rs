@@ -86,7 +86,7 @@ pub(crate) fn ensure_ok(check: image::Check) -> Result<()> {
 }
 
 /// Drops a `data:<type>;base64,` prefix, as a canvas or FileReader gives.
-fn strip_data_url(s: &str) -> Result<&str> {
+pub(crate) fn strip_data_url(s: &str) -> Result<&str> {
     let Some(rest) = s.strip_prefix("data:") else {
         return Ok(s);
     };
@@ -174,7 +174,7 @@ fn decode_prefix(s: &str, n: usize) -> Vec<u8> {
 }
 
 /// Probes base64 text by decoding only as many bytes as the header needs.
-fn probe_base64(s: &str, total: u64) -> Result<image::ImageInfo> {
+pub(crate) fn probe_base64(s: &str, total: u64) -> Result<image::ImageInfo> {
     let mut want: usize = 4096;
     loop {
         let prefix = decode_prefix(s, want);

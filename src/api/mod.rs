@@ -14,6 +14,9 @@
 //! | Huawei APIG Create APP | [`huawei::apig::create_app`] | [`huawei::apig::parse_create_app`] |
 //! | Tencent VerifyBasicBizLicense | [`tencent::ocr::verify_basic_biz_license`] | [`tencent::ocr::parse_verify_basic_biz_license`] |
 //! | Tencent VerifyBizLicense | [`tencent::ocr::verify_biz_license`] | [`tencent::ocr::parse_verify_biz_license`] |
+//! | Huawei RecognizeBusinessLicense | [`huawei::business_license::recognize_business_license`] | [`huawei::business_license::parse_business_license`] |
+//! | Huawei RecognizeVatInvoice | [`huawei::vat_invoice::recognize_vat_invoice`] | [`huawei::vat_invoice::parse_vat_invoice`] |
+//! | Tencent BizLicenseOCR | [`tencent::biz_license_ocr::biz_license_ocr`] | [`tencent::biz_license_ocr::parse_biz_license_ocr`] |
 //!
 //! Result structs serialise to the JS shape (camelCase, with `raw`).
 
@@ -23,6 +26,7 @@ pub mod input;
 pub mod provider_errors;
 pub mod regnum;
 pub mod request;
+pub(crate) mod sdk_body;
 pub mod signing;
 pub mod tencent;
 

@@ -27,6 +27,12 @@ pub enum Operation {
     VerifyBasicBizLicense,
     /// Tencent OCR VerifyBizLicense.
     VerifyBizLicense,
+    /// Huawei OCR RecognizeBusinessLicense.
+    RecognizeBusinessLicense,
+    /// Huawei OCR RecognizeVatInvoice.
+    RecognizeVatInvoice,
+    /// Tencent OCR BizLicenseOCR.
+    BizLicenseOcr,
 }
 
 /// The provider behind an operation; it decides the error envelope.
@@ -53,16 +59,23 @@ impl Operation {
             Operation::CreateApp => "CreateApp",
             Operation::VerifyBasicBizLicense => "VerifyBasicBizLicense",
             Operation::VerifyBizLicense => "VerifyBizLicense",
+            Operation::RecognizeBusinessLicense => "RecognizeBusinessLicense",
+            Operation::RecognizeVatInvoice => "RecognizeVatInvoice",
+            Operation::BizLicenseOcr => "BizLicenseOCR",
         }
     }
 
     /// The provider and envelope family.
     pub fn service(self) -> Service {
         match self {
-            Operation::RecognizeQuotaInvoice => Service::HuaweiOcr,
+            Operation::RecognizeQuotaInvoice
+            | Operation::RecognizeBusinessLicense
+            | Operation::RecognizeVatInvoice => Service::HuaweiOcr,
             Operation::ListResourceInstances | Operation::DeleteSecretTag => Service::HuaweiCsms,
             Operation::CreateApp => Service::HuaweiApig,
-            Operation::VerifyBasicBizLicense | Operation::VerifyBizLicense => Service::TencentOcr,
+            Operation::VerifyBasicBizLicense
+            | Operation::VerifyBizLicense
+            | Operation::BizLicenseOcr => Service::TencentOcr,
         }
     }
 

@@ -1,3 +1,5 @@
-//! Tencent Cloud operations: the business-licence verification actions of OCR.
+//! Tencent Cloud operations: OCR's business-licence recognition and its two
+//! (offline) verification actions.
 
+pub mod biz_license_ocr;
 pub mod ocr;

@@ -1,0 +1,130 @@
+//! Request bodies byte for byte as the official Python SDKs write them:
+//! `json.dumps` of the model, fields in the model's order, `", "` and
+//! `": "` between them, non-ASCII escaped. The image (always the model's
+//! first field) is checked, then base64-encoded straight into the buffer.
+
+use serde_json::Value;
+
+use crate::api::input::{ensure_ok, probe_base64, strip_data_url, validate_base64, ImageInput};
+use crate::error::Result;
+use crate::image::body::{base64_len, encode_base64_into};
+use crate::image::{self, Limits};
+
+/// A body field after the image: its wire name and value.
+pub(crate) type Field = (&'static str, Value);
+
+/// `{"key": "<base64>", "k": v, ...}` after checking the image against `limits`.
+pub(crate) fn with_image(
+    input: ImageInput<'_>,
+    limits: &Limits,
+    key: &str,
+    rest: &[Field],
+) -> Result<Vec<u8>> {
+    let mut tail = Vec::new();
+    write_fields(&mut tail, rest, false);
+    tail.push(b'}');
+    let mut out = Vec::new();
+    out.push(b'{');
+    write_str(&mut out, key);
+    out.extend_from_slice(b": \"");
+    match input {
+        ImageInput::Bytes(bytes) => {
+            let info = image::probe(bytes)?;
+            ensure_ok(image::check_with(&info, limits))?;
+            out.reserve_exact(base64_len(bytes.len() as u64) as usize + 1 + tail.len());
+            encode_base64_into(&mut out, bytes);
+        }
+        ImageInput::Base64(text) => {
+            let b64 = strip_data_url(text)?;
+            let decoded_len = validate_base64(b64)?;
+            let info = probe_base64(b64, decoded_len)?;
+            ensure_ok(image::check_with(&info, limits))?;
+            out.reserve_exact(b64.len() + 1 + tail.len());
+            // The alphabet was checked, so the text needs no JSON escaping.
+            out.extend_from_slice(b64.as_bytes());
+        }
+    }
+    out.push(b'"');
+    out.extend_from_slice(&tail);
+    Ok(out)
+}
+
+/// `{"k": v, ...}` for a body without an image.
+pub(crate) fn object(fields: &[Field]) -> Vec<u8> {
+    let mut out = vec![b'{'];
+    write_fields(&mut out, fields, true);
+    out.push(b'}');
+    out
+}
+
+fn write_fields(out: &mut Vec<u8>, fields: &[Field], first: bool) {
+    for (i, (k, v)) in fields.iter().enumerate() {
+        if i > 0 || !first {
+            out.extend_from_slice(b", ");
+        }
+        write_str(out, k);
+        out.extend_from_slice(b": ");
+        write_value(out, v);
+    }
+}
+
+/// A JSON value as Python writes it: `true`, numbers as serde_json prints
+/// them (the bodies hold only bools, integers and strings), strings ASCII-escaped.
+fn write_value(out: &mut Vec<u8>, v: &Value) {
+    match v {
+        Value::String(s) => write_str(out, s),
+        // Writing a Value into a Vec cannot fail.
+        other => {
+            let _ = serde_json::to_writer(&mut *out, other);
+        }
+    }
+}
+
+/// A JSON string with Python's `ensure_ascii` escapes (`\uXXXX`, surrogate
+/// pairs above the BMP) and its short escapes for `"`, `\` and controls.
+fn write_str(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
+    for c in s.chars() {
+        match c {
+            '"' => out.extend_from_slice(b"\\\""),
+            '\\' => out.extend_from_slice(b"\\\\"),
+            '\n' => out.extend_from_slice(b"\\n"),
+            '\r' => out.extend_from_slice(b"\\r"),
+            '\t' => out.extend_from_slice(b"\\t"),
+            '\u{8}' => out.extend_from_slice(b"\\b"),
+            '\u{c}' => out.extend_from_slice(b"\\f"),
+            c if c.is_ascii() && !c.is_ascii_control() => out.push(c as u8),
+            c => {
+                let mut units = [0u16; 2];
+                for u in c.encode_utf16(&mut units) {
+                    out.extend_from_slice(format!("\\u{u:04x}").as_bytes());
+                }
+            }
+        }
+    }
+    out.push(b'"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn writes_like_python_json_dumps() {
+        // json.dumps({"url": "http://a/é\"", "page_num": 2, "advanced_mode": True})
+        let body = object(&[
+            ("url", json!("http://a/é\"")),
+            ("page_num", json!(2)),
+            ("advanced_mode", json!(true)),
+        ]);
+        assert_eq!(
+            String::from_utf8(body).unwrap(),
+            r#"{"url": "http://a/\u00e9\"", "page_num": 2, "advanced_mode": true}"#
+        );
+        let mut s = Vec::new();
+        write_str(&mut s, "😀\u{1}");
+        assert_eq!(s, br#""\ud83d\ude00\u0001""#);
+        assert_eq!(object(&[]), b"{}");
+    }
+}
