@@ -86,6 +86,18 @@ pub struct Recognition {
     pub biz_license: BTreeMap<String, Map<String, Value>>,
     /// The same by image URL.
     pub biz_license_urls: BTreeMap<String, Map<String, Value>>,
+    /// RecognizeBusinessLicense `result` objects (or `{error_code, error_msg}`) by SHA-256.
+    pub business_license: BTreeMap<String, Value>,
+    /// The same by URL.
+    pub business_license_urls: BTreeMap<String, Value>,
+    /// RecognizeVatInvoice `result` objects (or errors), with every advanced field, by SHA-256.
+    pub vat_invoice: BTreeMap<String, Value>,
+    /// The same by URL.
+    pub vat_invoice_urls: BTreeMap<String, Value>,
+    /// BizLicenseOCR `Response` fields (or `{Error: {Code, Message}}`) by SHA-256.
+    pub biz_license_ocr: BTreeMap<String, Map<String, Value>>,
+    /// The same by URL.
+    pub biz_license_ocr_urls: BTreeMap<String, Map<String, Value>>,
 }
 
 /// Counts per route.

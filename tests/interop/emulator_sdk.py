@@ -4,8 +4,9 @@ Usage: emulator_sdk.py http://127.0.0.1:PORT
 Exits 0 when every check passes; prints one line per check.
 
 Huawei OCR and CSMS use their service SDKs; APIG v1.0 Create APP uses the
-core SDK's Signer on a hand-built request; the two Tencent actions go
-through the common SDK's CommonClient (they are not in current SDKs).
+core SDK's Signer on a hand-built request; the two Tencent verify actions go
+through the common SDK's CommonClient (they are not in current SDKs), and
+BizLicenseOCR through the OCR SDK's own OcrClient and models.
 """
 import base64
 import datetime as _dt
@@ -34,6 +35,8 @@ from tencentcloud.common.common_client import CommonClient
 from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
 from tencentcloud.common.profile.client_profile import ClientProfile
 from tencentcloud.common.profile.http_profile import HttpProfile
+from tencentcloud.ocr.v20181119 import models as tc_models
+from tencentcloud.ocr.v20181119.ocr_client import OcrClient as TcOcrClient
 
 ENDPOINT = sys.argv[1].rstrip("/")
 HOST = ENDPOINT.split("://", 1)[1]
@@ -41,6 +44,16 @@ PROJECT = "0123456789abcdef0123456789abcdef"
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURES = os.path.join(HERE, "..", "..", "emulator", "fixtures", "images")
 INVOICE = base64.b64encode(open(os.path.join(FIXTURES, "quota-invoice.png"), "rb").read()).decode()
+
+def fixture_b64(name):
+    return base64.b64encode(open(os.path.join(FIXTURES, name), "rb").read()).decode()
+
+
+LICENCE = fixture_b64("biz-license.png")
+LICENCE_COPY = fixture_b64("biz-license-copy.png")
+VAT_PNG = fixture_b64("vat-invoice.png")
+VAT_PDF = fixture_b64("vat-invoice.pdf")
+VAT_OFD = fixture_b64("vat-invoice.ofd")
 FAILURES = []
 
 
@@ -99,6 +112,42 @@ def huawei_ocr():
     bad = ocr_model.RecognizeQuotaInvoiceRequest(body=ocr_model.QuotaInvoiceRequestBody(image=INVOICE, url="https://x.test/a.png"))
     err = hw_error(lambda: ocr_client().recognize_quota_invoice(bad))
     check("huawei ocr: image and url -> AIS.0101", err and err[1] == "AIS.0101", err)
+
+
+def huawei_live_ocr():
+    lic = ocr_model.RecognizeBusinessLicenseRequest(body=ocr_model.BusinessLicenseRequestBody(image=LICENCE))
+    resp = ocr_client().recognize_business_license(lic)
+    check("huawei business licence: success", resp.result.registration_number == "91110108EMU0000159"
+          and resp.result.confidence["name"] > 0.9, resp)
+    err = hw_error(lambda: ocr_client().recognize_business_license(ocr_model.RecognizeBusinessLicenseRequest(
+        body=ocr_model.BusinessLicenseRequestBody(image=INVOICE))))
+    check("huawei business licence: not a licence -> AIS.0105", err and err[1] == "AIS.0105", err)
+    err = hw_error(lambda: ocr_client().recognize_business_license(ocr_model.RecognizeBusinessLicenseRequest(
+        body=ocr_model.BusinessLicenseRequestBody(image=VAT_OFD))))
+    check("huawei business licence: OFD -> AIS.0104", err and err[1] == "AIS.0104", err)
+    err = hw_error(lambda: ocr_client("wrong-sk").recognize_business_license(lic))
+    check("huawei business licence: wrong secret -> APIGW.0301", err and err[1] == "APIGW.0301", err)
+
+    def vat(**kw):
+        return ocr_client().recognize_vat_invoice(
+            ocr_model.RecognizeVatInvoiceRequest(body=ocr_model.VatInvoiceRequestBody(**kw)))
+    resp = vat(image=VAT_PNG, advanced_mode=True, return_text_location=True)
+    items = resp.result.item_list or []
+    check("huawei vat invoice: success, advanced", resp.result.number == "01234567" and len(items) == 2
+          and items[1].unit_price == "100.00" and resp.result.issuer == "赵开票"
+          and resp.result.text_location["number"][0] == [1500, 62], resp)
+    resp = vat(image=VAT_PNG)
+    check("huawei vat invoice: plain mode drops advanced fields", resp.result.issuer is None
+          and resp.result.confidence is None and resp.result.text_location is None, resp)
+    resp = vat(image=VAT_PDF, page_num=2)
+    check("huawei vat invoice: PDF page 2", resp.result.type == "electronic" and resp.result.current_page == "2", resp)
+    resp = vat(image=VAT_OFD, ofd_to_image_mode=True)
+    check("huawei vat invoice: OFD", resp.result.type == "fully_digitalized_normal_electronic", resp)
+    err = hw_error(lambda: vat(image=LICENCE))
+    check("huawei vat invoice: 80x60 px -> AIS.0103", err and err[1] == "AIS.0103", err)
+    err = hw_error(lambda: ocr_client("wrong-sk").recognize_vat_invoice(
+        ocr_model.RecognizeVatInvoiceRequest(body=ocr_model.VatInvoiceRequestBody(image=VAT_PNG))))
+    check("huawei vat invoice: wrong secret -> APIGW.0301", err and err[1] == "APIGW.0301", err)
 
 
 def huawei_csms():
@@ -212,8 +261,41 @@ def tencent():
     check("tencent: tampered body -> AuthFailure.SignatureFailure", code == "AuthFailure.SignatureFailure", code)
 
 
+def tc_ocr(key="dev-secret-key"):
+    http = HttpProfile(endpoint=HOST, protocol="http", reqMethod="POST")
+    profile = ClientProfile(httpProfile=http, signMethod="TC3-HMAC-SHA256")
+    return TcOcrClient(tc_credential.Credential("dev-secret-id", key), "ap-guangzhou", profile)
+
+
+def biz_license_ocr_request(**kw):
+    req = tc_models.BizLicenseOCRRequest()
+    for k, v in kw.items():
+        setattr(req, k, v)
+    return req
+
+
+def tencent_live_ocr():
+    resp = tc_ocr().BizLicenseOCR(biz_license_ocr_request(ImageBase64=LICENCE, EnableBusinessCertificate=True))
+    check("tencent BizLicenseOCR: success", resp.RegNum == "91110108EMU0000159" and resp.QRCode is True
+          and resp.BusinessCertificate[0].Rect.Width == 260 and resp.RequestId, resp)
+    resp = tc_ocr().BizLicenseOCR(biz_license_ocr_request(ImageBase64=LICENCE_COPY, EnableCopyWarn=True))
+    check("tencent BizLicenseOCR: copy warning", resp.RecognizeWarnCode == [-9102]
+          and resp.RecognizeWarnMsg == ["WARN_COPY_CARD"], resp.to_json_string())
+    resp = tc_ocr().BizLicenseOCR(biz_license_ocr_request(ImageBase64=LICENCE_COPY))
+    check("tencent BizLicenseOCR: no warning unless asked", resp.RecognizeWarnCode == [], resp.to_json_string())
+    code = tc_error(lambda: tc_ocr().BizLicenseOCR(biz_license_ocr_request(ImageBase64=INVOICE)))
+    check("tencent BizLicenseOCR: not a licence -> FailedOperation.NoBizLicense",
+          code == "FailedOperation.NoBizLicense", code)
+    code = tc_error(lambda: tc_ocr().BizLicenseOCR(biz_license_ocr_request(ImageBase64=VAT_PDF)))
+    check("tencent BizLicenseOCR: PDF -> FailedOperation.ImageDecodeFailed",
+          code == "FailedOperation.ImageDecodeFailed", code)
+    code = tc_error(lambda: tc_ocr("wrong-key").BizLicenseOCR(biz_license_ocr_request(ImageBase64=LICENCE)))
+    check("tencent BizLicenseOCR: wrong secret -> AuthFailure.SignatureFailure",
+          code == "AuthFailure.SignatureFailure", code)
+
+
 def main():
-    for part in (huawei_ocr, huawei_csms, huawei_apig, tencent):
+    for part in (huawei_ocr, huawei_live_ocr, huawei_csms, huawei_apig, tencent, tencent_live_ocr):
         try:
             part()
         except Exception as e:  # noqa: BLE001 - a crash is a failed check

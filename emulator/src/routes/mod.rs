@@ -5,20 +5,24 @@ pub mod admin;
 pub mod apig;
 pub mod csms;
 pub mod image;
+pub mod licence_ocr;
 pub mod ocr;
+pub mod recognize;
 pub mod tencent;
 
 use crate::envelope::{self, Family, Reply};
 use crate::request::Request;
 use crate::state::State;
 
-/// The two Tencent actions served.
+/// The Tencent actions served.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TencentAction {
     /// VerifyBasicBizLicense.
     Basic,
     /// VerifyBizLicense.
     Detailed,
+    /// BizLicenseOCR (live; not affected by `tencent_offline`).
+    LicenceOcr,
     /// Anything else (answered InvalidAction, or MissingParameter).
     Other,
 }
@@ -28,6 +32,10 @@ pub enum TencentAction {
 pub enum Op {
     /// Huawei OCR RecognizeQuotaInvoice.
     QuotaInvoice { project: String },
+    /// Huawei OCR RecognizeBusinessLicense.
+    BusinessLicense { project: String },
+    /// Huawei OCR RecognizeVatInvoice.
+    VatInvoice { project: String },
     /// Huawei CSMS ListResourceInstances.
     ListResourceInstances { project: String },
     /// Huawei CSMS DeleteSecretTag; `key` still percent-encoded.
@@ -53,12 +61,15 @@ impl Op {
     pub fn name(&self) -> &'static str {
         match self {
             Op::QuotaInvoice { .. } => "RecognizeQuotaInvoice",
+            Op::BusinessLicense { .. } => "RecognizeBusinessLicense",
+            Op::VatInvoice { .. } => "RecognizeVatInvoice",
             Op::ListResourceInstances { .. } => "ListResourceInstances",
             Op::DeleteSecretTag { .. } => "DeleteSecretTag",
             Op::CreateApp => "CreateApp",
             Op::ListApps => "ListApps",
             Op::Tencent(TencentAction::Basic) => "VerifyBasicBizLicense",
             Op::Tencent(TencentAction::Detailed) => "VerifyBizLicense",
+            Op::Tencent(TencentAction::LicenceOcr) => "BizLicenseOCR",
             Op::Tencent(TencentAction::Other) => "TencentUnknown",
             Op::Stats => "EmulatorStats",
             Op::Reset => "EmulatorReset",
@@ -70,7 +81,9 @@ impl Op {
     /// Whose conventions the answer follows.
     pub fn family(&self) -> Family {
         match self {
-            Op::QuotaInvoice { .. } => Family::HuaweiOcr,
+            Op::QuotaInvoice { .. } | Op::BusinessLicense { .. } | Op::VatInvoice { .. } => {
+                Family::HuaweiOcr
+            }
             Op::ListResourceInstances { .. } | Op::DeleteSecretTag { .. } => Family::HuaweiCsms,
             Op::CreateApp | Op::ListApps => Family::HuaweiApig,
             Op::Tencent(_) => Family::Tencent,
@@ -87,11 +100,16 @@ pub fn route(method: &str, path: &str, action: Option<&str>) -> Op {
         ("POST", [""]) => Op::Tencent(match action.map(str::trim) {
             Some("VerifyBasicBizLicense") => TencentAction::Basic,
             Some("VerifyBizLicense") => TencentAction::Detailed,
+            Some("BizLicenseOCR") => TencentAction::LicenceOcr,
             _ => TencentAction::Other,
         }),
         ("POST", ["v2", p, "ocr", "quota-invoice"]) => {
             Op::QuotaInvoice { project: (*p).to_owned() }
         }
+        ("POST", ["v2", p, "ocr", "business-license"]) => {
+            Op::BusinessLicense { project: (*p).to_owned() }
+        }
+        ("POST", ["v2", p, "ocr", "vat-invoice"]) => Op::VatInvoice { project: (*p).to_owned() },
         ("POST", ["v1", p, "csms", "resource_instances", "action"]) => {
             Op::ListResourceInstances { project: (*p).to_owned() }
         }
@@ -115,6 +133,12 @@ pub fn dispatch(state: &State, op: &Op, req: &Request) -> Reply {
     match op {
         Op::QuotaInvoice { project } => huawei_gate(state, req, Family::HuaweiOcr, Some(project))
             .unwrap_or_else(|| ocr::quota_invoice(state, req)),
+        Op::BusinessLicense { project } => {
+            huawei_gate(state, req, Family::HuaweiOcr, Some(project))
+                .unwrap_or_else(|| recognize::business_license(state, req))
+        }
+        Op::VatInvoice { project } => huawei_gate(state, req, Family::HuaweiOcr, Some(project))
+            .unwrap_or_else(|| recognize::vat_invoice(state, req)),
         Op::ListResourceInstances { project } => {
             huawei_gate(state, req, Family::HuaweiCsms, Some(project))
                 .unwrap_or_else(|| csms::list_resource_instances(state, req))

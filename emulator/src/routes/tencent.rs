@@ -72,21 +72,30 @@ pub fn handle(state: &State, req: &Request, action: TencentAction) -> Reply {
     if let Err(reply) = crate::auth::tencent(state, req) {
         return reply;
     }
-    if state.config.tencent_offline {
+    // BizLicenseOCR is live; only the two verify actions went offline.
+    if state.config.tencent_offline && action != TencentAction::LicenceOcr {
         return fail("ActionOffline", "This action has been taken offline.");
     }
     let Ok(Value::Object(body)) = serde_json::from_slice::<Value>(&req.body) else {
         return fail("InvalidParameter", "The request body is not a JSON object.");
     };
-    match verify(state, &body, action) {
+    let outcome = match action {
+        TencentAction::LicenceOcr => super::licence_ocr::recognize(state, &body),
+        _ => verify(state, &body, action),
+    };
+    match outcome {
         Ok(fields) => tencent_ok(fields, rid),
         Err((code, msg)) => fail(code, &msg),
     }
 }
 
-type Failure = (&'static str, String);
+/// A Tencent error: code and message.
+pub type Failure = (&'static str, String);
 
-fn string_param(body: &Map<String, Value>, key: &str) -> Result<Option<String>, Failure> {
+pub(crate) fn string_param(
+    body: &Map<String, Value>,
+    key: &str,
+) -> Result<Option<String>, Failure> {
     match body.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
