@@ -2,4 +2,7 @@
 
 pub mod apig;
 pub mod csms;
-pub mod ocr;
+pub mod quota_invoice;
+
+/// The former name of [`quota_invoice`], kept so existing paths resolve.
+pub use quota_invoice as ocr;
