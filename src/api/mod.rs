@@ -1,4 +1,4 @@
-//! Sans-IO request builders and response parsers for the six operations.
+//! Sans-IO request builders and response parsers, one module per operation.
 //!
 //! Each operation has a builder that checks the caller's parameters and
 //! returns a [`PreparedRequest`] (method, host, encoded path, headers, body
@@ -6,9 +6,12 @@
 //! answer into a typed result or a typed [`crate::Error`]. Signing and
 //! sending happen elsewhere: see [`request`] for the hand-off.
 //!
+//! Each operation's module also holds its [`Descriptor`] (id, target
+//! limits, parameter rules, route, scope, retry safety); [`registry`] lists
+//! them and the adapters iterate over it.
+//!
 //! | operation | builder | parser |
 //! |---|---|---|
-//! | Huawei RecognizeQuotaInvoice | [`huawei::ocr::recognize_quota_invoice`] | [`huawei::ocr::parse_quota_invoice`] |
 //! | Huawei CSMS ListResourceInstances | [`huawei::csms::list_resource_instances`] | [`huawei::csms::parse_list_resource_instances`] |
 //! | Huawei CSMS DeleteSecretTag | [`huawei::csms::delete_secret_tag`] | [`huawei::csms::parse_delete_secret_tag`] |
 //! | Huawei APIG Create APP | [`huawei::apig::create_app`] | [`huawei::apig::parse_create_app`] |
@@ -21,16 +24,22 @@
 //! Result structs serialise to the JS shape (camelCase, with `raw`).
 
 pub mod endpoints;
+pub mod fields;
 pub mod huawei;
 pub mod input;
+pub mod operation;
 pub mod provider_errors;
+pub mod registry;
 pub mod regnum;
 pub mod request;
 pub(crate) mod sdk_body;
 pub mod signing;
 pub mod tencent;
+pub mod wire;
 
+pub use fields::Fields;
 pub use input::ImageInput;
+pub use operation::{Descriptor, Route};
 pub use provider_errors::parse_error;
 pub use request::{Operation, PreparedRequest, Service};
 

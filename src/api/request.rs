@@ -11,28 +11,15 @@
 
 use std::fmt;
 
-/// The six operations, for error mapping, retry policy and routing.
-#[non_exhaustive]
+/// A provider operation: its provider name (the Tencent `X-TC-Action`), its
+/// error envelope and whether it may be retried. Each operation's own module
+/// defines its value as an associated constant (`Operation::CreateApp`), so
+/// adding one touches no shared list.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Operation {
-    /// Huawei OCR RecognizeQuotaInvoice.
-    RecognizeQuotaInvoice,
-    /// Huawei CSMS ListResourceInstances.
-    ListResourceInstances,
-    /// Huawei CSMS DeleteSecretTag.
-    DeleteSecretTag,
-    /// Huawei APIG Create APP (shared gateway).
-    CreateApp,
-    /// Tencent OCR VerifyBasicBizLicense.
-    VerifyBasicBizLicense,
-    /// Tencent OCR VerifyBizLicense.
-    VerifyBizLicense,
-    /// Huawei OCR RecognizeBusinessLicense.
-    RecognizeBusinessLicense,
-    /// Huawei OCR RecognizeVatInvoice.
-    RecognizeVatInvoice,
-    /// Tencent OCR BizLicenseOCR.
-    BizLicenseOcr,
+pub struct Operation {
+    name: &'static str,
+    service: Service,
+    idempotent: bool,
 }
 
 /// The provider behind an operation; it decides the error envelope.
@@ -50,40 +37,26 @@ pub enum Service {
 }
 
 impl Operation {
+    /// An operation named `name` on `service`; `idempotent` as
+    /// [`Operation::idempotent`] says.
+    pub const fn new(name: &'static str, service: Service, idempotent: bool) -> Operation {
+        Operation { name, service, idempotent }
+    }
+
     /// The provider's name of the operation (the Tencent `X-TC-Action`).
     pub fn name(self) -> &'static str {
-        match self {
-            Operation::RecognizeQuotaInvoice => "RecognizeQuotaInvoice",
-            Operation::ListResourceInstances => "ListResourceInstances",
-            Operation::DeleteSecretTag => "DeleteSecretTag",
-            Operation::CreateApp => "CreateApp",
-            Operation::VerifyBasicBizLicense => "VerifyBasicBizLicense",
-            Operation::VerifyBizLicense => "VerifyBizLicense",
-            Operation::RecognizeBusinessLicense => "RecognizeBusinessLicense",
-            Operation::RecognizeVatInvoice => "RecognizeVatInvoice",
-            Operation::BizLicenseOcr => "BizLicenseOCR",
-        }
+        self.name
     }
 
     /// The provider and envelope family.
     pub fn service(self) -> Service {
-        match self {
-            Operation::RecognizeQuotaInvoice
-            | Operation::RecognizeBusinessLicense
-            | Operation::RecognizeVatInvoice => Service::HuaweiOcr,
-            Operation::ListResourceInstances | Operation::DeleteSecretTag => Service::HuaweiCsms,
-            Operation::CreateApp => Service::HuaweiApig,
-            Operation::VerifyBasicBizLicense
-            | Operation::VerifyBizLicense
-            | Operation::BizLicenseOcr => Service::TencentOcr,
-        }
+        self.service
     }
 
     /// Whether sending the request twice has the same effect as once, so an
-    /// ambiguous failure (timeout, 5xx) may be retried. Only creating an APIG
-    /// app is not: a second call could create a second app or fail on the name.
+    /// ambiguous failure (timeout, 5xx) may be retried.
     pub fn idempotent(self) -> bool {
-        !matches!(self, Operation::CreateApp)
+        self.idempotent
     }
 }
 

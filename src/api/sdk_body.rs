@@ -5,6 +5,7 @@
 
 use serde_json::Value;
 
+use crate::api::fields::{Fields, Origin};
 use crate::api::input::{ensure_ok, probe_base64, strip_data_url, validate_base64, ImageInput};
 use crate::error::Result;
 use crate::image::body::{base64_len, encode_base64_into};
@@ -103,6 +104,47 @@ fn write_str(out: &mut Vec<u8>, s: &str) {
         }
     }
     out.push(b'"');
+}
+
+/// An optional boolean option of an SDK model: absent is `None` (the
+/// service's default), `false` is sent, unlike a flag. Text (a query or a
+/// form) reads `1`/`true`/`yes` and `0`/`false`/`no`.
+pub(crate) fn opt_flag(f: &Fields<'_>, key: &str) -> Result<Option<bool>> {
+    match (f.origin, f.value(key)) {
+        (_, None) => Ok(None),
+        (_, Some(Value::Bool(b))) => Ok(Some(*b)),
+        (Origin::Text, Some(Value::String(s))) => match s.trim() {
+            "1" | "true" | "yes" | "" => Ok(Some(true)),
+            "0" | "false" | "no" => Ok(Some(false)),
+            _ => Err(f.type_error(key, "true or false")),
+        },
+        _ => Err(f.type_error(key, "true or false")),
+    }
+}
+
+/// An optional whole number (a page), from a number or, in text, digits.
+pub(crate) fn opt_count(f: &Fields<'_>, key: &str) -> Result<Option<u32>> {
+    let bad = || f.type_error(key, "a whole number from 1");
+    match (f.origin, f.value(key)) {
+        (_, None) => Ok(None),
+        (_, Some(Value::Number(n))) => {
+            let n = n
+                .as_u64()
+                .or_else(|| n.as_f64().filter(|x| x.fract() == 0.0 && *x >= 0.0).map(|x| x as u64));
+            n.and_then(|n| u32::try_from(n).ok()).map(Some).ok_or_else(bad)
+        }
+        (Origin::Text, Some(Value::String(s))) => s.trim().parse().map(Some).map_err(|_| bad()),
+        _ => Err(bad()),
+    }
+}
+
+/// `ProxyClient`'s query text for these options: `false` is kept (it is
+/// not the default of every option), the rest as `wire::query_text` writes it.
+pub(crate) fn query_text(key: &str, v: &Value) -> Result<Option<String>> {
+    match v {
+        Value::Bool(false) => Ok(Some("false".into())),
+        _ => crate::api::wire::query_text(key, v),
+    }
 }
 
 #[cfg(test)]

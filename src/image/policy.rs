@@ -6,60 +6,33 @@ use super::body::base64_len;
 use super::{Format, ImageInfo};
 pub use crate::error::Violation;
 
-/// A service an image is sent to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Target {
-    /// Huawei OCR RecognizeQuotaInvoice.
-    HuaweiQuotaInvoice,
-    /// Tencent OCR VerifyBasicBizLicense / VerifyBizLicense.
-    TencentBizLicense,
+/// A service an image is sent to: its name (the `checkImage` target) and
+/// its documented limits. Each operation's module in `api` defines its
+/// target as an associated constant (`Target::TencentBizLicense`); the
+/// `api::registry` lists them and finds one by name.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Target {
+    /// The JS name, e.g. `tencent.bizLicense`.
+    pub name: &'static str,
+    /// The documented limits, reading "MB" as 10^6 bytes (the stricter reading).
+    pub limits: Limits,
 }
 
 impl Target {
-    /// Parses the JS name (`huawei.quotaInvoice`, `tencent.bizLicense`).
-    pub fn from_name(name: &str) -> Option<Target> {
-        match name {
-            "huawei.quotaInvoice" => Some(Target::HuaweiQuotaInvoice),
-            "tencent.bizLicense" => Some(Target::TencentBizLicense),
-            _ => None,
-        }
-    }
-
-    /// The JS name, the inverse of [`Target::from_name`].
-    pub fn name(self) -> &'static str {
-        match self {
-            Target::HuaweiQuotaInvoice => "huawei.quotaInvoice",
-            Target::TencentBizLicense => "tencent.bizLicense",
-        }
+    /// The JS name.
+    pub fn name(&self) -> &'static str {
+        self.name
     }
 
     /// The documented limits, reading "MB" as 10^6 bytes (the stricter reading).
-    pub fn limits(self) -> Limits {
-        match self {
-            Target::HuaweiQuotaInvoice => Limits {
-                service: "Huawei quota invoice",
-                formats: &[Format::Jpeg, Format::Png, Format::Bmp, Format::Tiff],
-                min_side: 15,
-                max_side: 4096,
-                sides_are_advice: false,
-                max_base64: 10 * Limits::MB,
-            },
-            Target::TencentBizLicense => Limits {
-                service: "Tencent business licence",
-                formats: &[Format::Png, Format::Jpeg],
-                // The provider states no pixel limits: these common ones only advise.
-                min_side: 15,
-                max_side: 4096,
-                sides_are_advice: true,
-                max_base64: 7 * Limits::MB,
-            },
-        }
+    pub fn limits(&self) -> Limits {
+        self.limits.clone()
     }
 }
 
 /// The limits of a target; start from [`Target::limits`] and widen fields
 /// when the provider is known to accept more.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Limits {
     /// The service's name, used in messages.
     pub service: &'static str,
@@ -313,10 +286,7 @@ mod tests {
     }
 
     #[test]
-    fn names_round_trip() {
-        for t in [Target::HuaweiQuotaInvoice, Target::TencentBizLicense] {
-            assert_eq!(Target::from_name(t.name()), Some(t));
-        }
+    fn format_choice_in_messages() {
         let c = check(&info(Format::Webp, 100, 100, 100), Target::HuaweiQuotaInvoice);
         assert_eq!(
             c.violations[0].message,

@@ -151,11 +151,10 @@ fn check_to_js(c: &Check) -> JsValue {
 
 /// Parses a target name, with a typed error naming the accepted ones.
 pub fn target_from_js(v: &JsValue) -> Result<Target> {
-    v.as_string().as_deref().and_then(Target::from_name).ok_or_else(|| {
-        Error::invalid_argument(
-            "target.unknown",
-            "target must be 'huawei.quotaInvoice' or 'tencent.bizLicense'",
-        )
+    v.as_string().as_deref().and_then(crate::api::registry::target).ok_or_else(|| {
+        let names: Vec<String> =
+            crate::api::registry::targets().iter().map(|t| format!("'{}'", t.name)).collect();
+        Error::invalid_argument("target.unknown", format!("target must be {}", names.join(" or ")))
     })
 }
 

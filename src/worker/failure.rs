@@ -27,7 +27,7 @@ pub fn http_status(err: &Error) -> u16 {
         ErrorKind::InvalidArgument => 400,
         ErrorKind::Throttled => 429,
         ErrorKind::Timeout => 504,
-        // The caller went away (nginx's "client closed request").
+        // The caller gave up (closed the request): nginx's "client closed request".
         ErrorKind::Aborted => 499,
         ErrorKind::Unavailable => 503,
         ErrorKind::Auth | ErrorKind::Network | ErrorKind::Protocol => 502,

@@ -10,15 +10,9 @@
 //! parameters as text fields or in the query), or the client's JSON
 //! parameters (`image`/`imageBase64` as base64).
 
-use std::borrow::Cow;
-
-use serde::Deserialize;
-use serde_json::Value;
-
-use crate::api::huawei::{apig, csms, ocr};
+use crate::api::operation::{Context, Provider};
 use crate::api::signing::{self, HuaweiAuth, Outgoing};
-use crate::api::tencent::ocr as tocr;
-use crate::api::{ImageInput, PreparedRequest};
+use crate::api::{registry, wire, Fields, PreparedRequest};
 use crate::error::{Error, ErrorKind, Result};
 use crate::sign::canonical::sha256_hex;
 use crate::sign::ct_eq;
@@ -27,7 +21,7 @@ use crate::worker::cors::{self, Decision};
 use crate::worker::failure::{local, Failure};
 use crate::worker::limits::RateLimiter;
 use crate::worker::multipart;
-use crate::worker::routes::{self, flag, Route};
+use crate::worker::routes::{self, Route};
 use crate::worker::token;
 
 /// The request line and the headers the gates read.
@@ -325,72 +319,6 @@ fn unknown_param(name: &str) -> Error {
     Error::invalid_argument("argument.unknown", format!("unknown parameter {name:?}"))
 }
 
-/// Text parameters (query and form fields), checked against the names a route knows.
-fn text_params(
-    admitted: &Admitted,
-    extra: Vec<(String, String)>,
-    known: &[&str],
-) -> Result<Vec<(String, String)>> {
-    let mut all: Vec<(String, String)> = admitted.query.clone();
-    all.extend(extra);
-    for (k, _) in &all {
-        if !known.contains(&k.as_str()) {
-            return Err(unknown_param(k));
-        }
-    }
-    Ok(all)
-}
-
-fn param<'p>(all: &'p [(String, String)], key: &str) -> Option<&'p str> {
-    all.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
-}
-
-fn json_error(e: &serde_json::Error) -> Error {
-    let m: String = e.to_string().chars().take(160).collect();
-    Error::invalid_argument("argument.invalid", format!("the JSON body is not valid: {m}"))
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct HuaweiJson<'a> {
-    #[serde(borrow, default)]
-    image: Option<Cow<'a, str>>,
-    #[serde(default)]
-    url: Option<String>,
-    #[serde(default)]
-    enterprise_project_id: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct TencentJson<'a> {
-    #[serde(borrow, default)]
-    image: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    image_base64: Option<Cow<'a, str>>,
-    #[serde(default)]
-    image_url: Option<String>,
-    #[serde(default)]
-    image_config: Option<Value>,
-    #[serde(default)]
-    reg_num: Option<String>,
-    #[serde(default)]
-    name: Option<String>,
-    #[serde(default)]
-    address: Option<String>,
-    #[serde(default)]
-    skip_reg_num_check: bool,
-    #[serde(default)]
-    reg_capital: Option<Value>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct DeleteTagJson {
-    secret_id: String,
-    key: String,
-}
-
 /// The image bytes of an upload, if any, and its text fields.
 type Upload<'b> = (Option<&'b [u8]>, Vec<(String, String)>);
 
@@ -421,125 +349,42 @@ pub fn prepare(
 fn prepare_inner(cfg: &WorkerConfig, a: &Admitted, body: &[u8]) -> Result<PreparedRequest> {
     let not_configured =
         || Error::new(ErrorKind::Unavailable, "config.missing", "provider not configured");
-    let mb = cfg.megabytes;
-    match a.route {
-        Route::QuotaInvoice => {
+    let d = a.route.descriptor();
+    let ctx = match d.provider {
+        Provider::Huawei(_) => {
             let h = cfg.huawei.as_ref().ok_or_else(not_configured)?;
-            if a.kind == BodyKind::Json {
-                text_params(a, Vec::new(), &[])?;
-                let j: HuaweiJson<'_> = serde_json::from_slice(body).map_err(|e| json_error(&e))?;
-                let p = ocr::QuotaInvoiceParams {
-                    image: j.image.as_deref().map(ImageInput::Base64),
-                    url: j.url.as_deref(),
-                    enterprise_project_id: j.enterprise_project_id.as_deref(),
-                };
-                return ocr::recognize_quota_invoice_with(
-                    h.region.as_deref(),
-                    &h.project_id,
-                    &p,
-                    mb,
-                );
+            Context {
+                region: h.region.as_deref(),
+                project_id: &h.project_id,
+                megabytes: cfg.megabytes,
             }
-            let (file, texts) = upload(a, body)?;
-            let all = text_params(a, texts, &["url", "enterpriseProjectId"])?;
-            let p = ocr::QuotaInvoiceParams {
-                image: file.map(ImageInput::Bytes),
-                url: param(&all, "url"),
-                enterprise_project_id: param(&all, "enterpriseProjectId"),
-            };
-            ocr::recognize_quota_invoice_with(h.region.as_deref(), &h.project_id, &p, mb)
         }
-        Route::BasicBizLicense | Route::BizLicense => {
+        Provider::Tencent => {
             let t = cfg.tencent.as_ref().ok_or_else(not_configured)?;
-            let region = t.region.as_deref();
-            let build = |p: &tocr::BizLicenseParams<'_>, cap: bool| match a.route {
-                Route::BizLicense => tocr::verify_biz_license_with(p, mb),
-                _ => tocr::verify_basic_biz_license_with(p, cap, mb),
-            };
-            if a.kind == BodyKind::Json {
-                text_params(a, Vec::new(), &["detailed"])?;
-                let j: TencentJson<'_> =
-                    serde_json::from_slice(body).map_err(|e| json_error(&e))?;
-                let b64 = match (&j.image, &j.image_base64) {
-                    (Some(_), Some(_)) => {
-                        return Err(Error::invalid_argument(
-                            "argument.conflict",
-                            "give image or imageBase64, not both",
-                        ))
-                    }
-                    (a, b) => a.as_deref().or(b.as_deref()),
-                };
-                let cap = j.reg_capital.as_ref().is_some_and(tocr::reg_capital_requested);
-                let image_config = match &j.image_config {
-                    None | Some(Value::Null) => None,
-                    Some(v) => Some(tocr::ImageConfig::from_json(v)?),
-                };
-                let p = tocr::BizLicenseParams {
-                    image: b64.map(ImageInput::Base64),
-                    image_url: j.image_url.as_deref(),
-                    image_config,
-                    reg_num: j.reg_num.as_deref(),
-                    name: j.name.as_deref(),
-                    address: j.address.as_deref(),
-                    region,
-                    skip_reg_num_check: j.skip_reg_num_check,
-                };
-                return build(&p, cap);
-            }
-            let (file, texts) = upload(a, body)?;
-            let known = [
-                "detailed",
-                "imageUrl",
-                "imageConfig",
-                "regNum",
-                "name",
-                "address",
-                "skipRegNumCheck",
-                "regCapital",
-            ];
-            let all = text_params(a, texts, &known)?;
-            let image_config =
-                param(&all, "imageConfig").map(tocr::ImageConfig::from_list).transpose()?;
-            let p = tocr::BizLicenseParams {
-                image: file.map(ImageInput::Bytes),
-                image_url: param(&all, "imageUrl"),
-                image_config,
-                reg_num: param(&all, "regNum"),
-                name: param(&all, "name"),
-                address: param(&all, "address"),
-                region,
-                skip_reg_num_check: param(&all, "skipRegNumCheck").is_some_and(flag),
-            };
-            build(&p, param(&all, "regCapital").is_some_and(flag))
+            Context { region: t.region.as_deref(), project_id: "", megabytes: cfg.megabytes }
         }
-        Route::AdminCsmsList | Route::AdminCsmsDeleteTag | Route::AdminApigCreateApp => {
-            let h = cfg.huawei.as_ref().ok_or_else(not_configured)?;
-            text_params(a, Vec::new(), &[])?;
-            let body = if body.is_empty() { b"{}".as_slice() } else { body };
-            match a.route {
-                Route::AdminCsmsList => {
-                    let p: csms::ListResourceInstancesParams =
-                        serde_json::from_slice(body).map_err(|e| json_error(&e))?;
-                    csms::list_resource_instances(h.region.as_deref(), &h.project_id, &p)
-                }
-                Route::AdminCsmsDeleteTag => {
-                    let p: DeleteTagJson =
-                        serde_json::from_slice(body).map_err(|e| json_error(&e))?;
-                    csms::delete_secret_tag(
-                        h.region.as_deref(),
-                        &h.project_id,
-                        &p.secret_id,
-                        &p.key,
-                    )
-                }
-                _ => {
-                    let p: apig::CreateAppParams =
-                        serde_json::from_slice(body).map_err(|e| json_error(&e))?;
-                    apig::create_app(h.region.as_deref(), &p)
-                }
-            }
+    };
+    // The flags that chose the route are not parameters.
+    let query: Vec<(String, String)> = a
+        .query
+        .iter()
+        .filter(|(k, _)| !wire::is_route_flag(registry::OPERATIONS, d.path, k))
+        .cloned()
+        .collect();
+    let fields = if a.kind == BodyKind::Json {
+        if let Some((k, _)) = query.first() {
+            return Err(unknown_param(k));
         }
-    }
+        // An admin call may come without a body: no parameters.
+        let body = if body.is_empty() && d.is_admin() { b"{}".as_slice() } else { body };
+        Fields::from_json(body, d.image_keys)?
+    } else {
+        let (file, mut texts) = upload(a, body)?;
+        let mut all = query;
+        all.append(&mut texts);
+        wire::read_text(file, all)
+    };
+    (d.build)(&ctx, &fields)
 }
 
 /// Signs `prepared` for the configured host of its provider at `now_secs`,
@@ -595,35 +440,8 @@ pub fn parse_answer(
     request_id: Option<&str>,
     body: &[u8],
 ) -> Result<(u16, Option<String>)> {
-    let enc = |r: std::result::Result<String, serde_json::Error>| {
-        r.map_err(|_| Error::new(ErrorKind::Protocol, "result.encode", "result not encodable"))
-    };
-    match route {
-        Route::QuotaInvoice => {
-            let r = ocr::parse_quota_invoice(status, request_id, body)?;
-            Ok((200, Some(enc(serde_json::to_string(&r))?)))
-        }
-        Route::BasicBizLicense => {
-            let r = tocr::parse_verify_basic_biz_license(status, body)?;
-            Ok((200, Some(enc(serde_json::to_string(&r))?)))
-        }
-        Route::BizLicense => {
-            let r = tocr::parse_verify_biz_license(status, body)?;
-            Ok((200, Some(enc(serde_json::to_string(&r))?)))
-        }
-        Route::AdminCsmsList => {
-            let r = csms::parse_list_resource_instances(status, request_id, body)?;
-            Ok((200, Some(enc(serde_json::to_string(&r))?)))
-        }
-        Route::AdminCsmsDeleteTag => {
-            csms::parse_delete_secret_tag(status, request_id, body)?;
-            Ok((204, None))
-        }
-        Route::AdminApigCreateApp => {
-            let r = apig::parse_create_app(status, request_id, body)?;
-            Ok((201, Some(enc(serde_json::to_string(&r))?)))
-        }
-    }
+    let d = route.descriptor();
+    Ok((d.success, (d.answer)(status, request_id, body)?))
 }
 
 /// The success answer.

@@ -1,95 +1,18 @@
 //! The worker's routes: method and path to [`Route`], nothing else. The
 //! request never names a host or an upstream path: each route maps to one
-//! fixed operation.
+//! fixed operation of `api::registry`.
 
-use crate::api::endpoints::HuaweiService;
-use crate::api::Operation;
+use crate::api::registry;
 use crate::error::{Error, ErrorKind};
-use crate::image::Target;
 
-/// One operation the worker serves.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Route {
-    /// `POST /v1/huawei/quota-invoice`: RecognizeQuotaInvoice.
-    QuotaInvoice,
-    /// `POST /v1/tencent/biz-license`: VerifyBasicBizLicense.
-    BasicBizLicense,
-    /// `POST /v1/tencent/biz-license?detailed=1`: VerifyBizLicense.
-    BizLicense,
-    /// `POST /v1/admin/csms/list`: CSMS ListResourceInstances.
-    AdminCsmsList,
-    /// `POST /v1/admin/csms/delete-tag`: CSMS DeleteSecretTag.
-    AdminCsmsDeleteTag,
-    /// `POST /v1/admin/apig/apps`: APIG Create APP.
-    AdminApigCreateApp,
-}
+/// One operation the worker serves: a handle on its descriptor.
+pub use crate::api::operation::Route;
+/// True for `1`, `true`, `yes` and an empty value (a bare flag).
+pub use crate::api::wire::flag;
 
 /// Every path served, for the preflight and 404/405 answers.
-pub const PATHS: [&str; 5] = [
-    "/v1/huawei/quota-invoice",
-    "/v1/tencent/biz-license",
-    "/v1/admin/csms/list",
-    "/v1/admin/csms/delete-tag",
-    "/v1/admin/apig/apps",
-];
-
-impl Route {
-    /// The name in logs and the scope a capture token needs.
-    pub fn name(self) -> &'static str {
-        match self {
-            Route::QuotaInvoice => "huawei.quotaInvoice",
-            Route::BasicBizLicense => "tencent.bizLicense",
-            Route::BizLicense => "tencent.bizLicense.detailed",
-            Route::AdminCsmsList => "admin.csms.list",
-            Route::AdminCsmsDeleteTag => "admin.csms.deleteTag",
-            Route::AdminApigCreateApp => "admin.apig.createApp",
-        }
-    }
-
-    /// The capture-token scope required, or `None` for admin routes.
-    pub fn scope(self) -> Option<&'static str> {
-        match self {
-            Route::QuotaInvoice => Some("huawei.quotaInvoice"),
-            Route::BasicBizLicense | Route::BizLicense => Some("tencent.bizLicense"),
-            _ => None,
-        }
-    }
-
-    /// True for the routes behind the admin secret.
-    pub fn is_admin(self) -> bool {
-        self.scope().is_none()
-    }
-
-    /// The image target whose limits apply to uploads.
-    pub fn target(self) -> Option<Target> {
-        match self {
-            Route::QuotaInvoice => Some(Target::HuaweiQuotaInvoice),
-            Route::BasicBizLicense | Route::BizLicense => Some(Target::TencentBizLicense),
-            _ => None,
-        }
-    }
-
-    /// The provider operation.
-    pub fn operation(self) -> Operation {
-        match self {
-            Route::QuotaInvoice => Operation::RecognizeQuotaInvoice,
-            Route::BasicBizLicense => Operation::VerifyBasicBizLicense,
-            Route::BizLicense => Operation::VerifyBizLicense,
-            Route::AdminCsmsList => Operation::ListResourceInstances,
-            Route::AdminCsmsDeleteTag => Operation::DeleteSecretTag,
-            Route::AdminApigCreateApp => Operation::CreateApp,
-        }
-    }
-
-    /// The Huawei service, for Huawei routes.
-    pub fn huawei_service(self) -> Option<HuaweiService> {
-        match self {
-            Route::QuotaInvoice => Some(HuaweiService::Ocr),
-            Route::AdminCsmsList | Route::AdminCsmsDeleteTag => Some(HuaweiService::Kms),
-            Route::AdminApigCreateApp => Some(HuaweiService::Apig),
-            _ => None,
-        }
-    }
+pub fn paths() -> Vec<&'static str> {
+    registry::paths()
 }
 
 /// Splits a request URL into its path and its query string (without `?`).
@@ -123,11 +46,6 @@ pub fn parse_query(q: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// True for `1`, `true`, `yes` and an empty value (a bare flag).
-pub fn flag(v: &str) -> bool {
-    matches!(v.trim().to_ascii_lowercase().as_str(), "" | "1" | "true" | "yes")
-}
-
 /// A routing refusal: 404 or 405 with an `Allow` header.
 fn not_found() -> Error {
     Error::new(ErrorKind::InvalidArgument, "route.not_found", "no such route").with_status(404)
@@ -141,21 +59,22 @@ pub fn route(
     query: &[(String, String)],
     admin_enabled: bool,
 ) -> Result<Route, Error> {
-    let route = match path {
-        "/v1/huawei/quota-invoice" => Route::QuotaInvoice,
-        "/v1/tencent/biz-license" => {
-            let detailed = query.iter().any(|(k, v)| k == "detailed" && flag(v));
-            if detailed {
-                Route::BizLicense
-            } else {
-                Route::BasicBizLicense
-            }
-        }
-        "/v1/admin/csms/list" if admin_enabled => Route::AdminCsmsList,
-        "/v1/admin/csms/delete-tag" if admin_enabled => Route::AdminCsmsDeleteTag,
-        "/v1/admin/apig/apps" if admin_enabled => Route::AdminApigCreateApp,
-        _ => return Err(not_found()),
+    // A path's flagged route wins when its flag is set; admin routes exist
+    // only when enabled.
+    let set = |f: &str| query.iter().any(|(k, v)| k == f && flag(v));
+    let on_path = || {
+        registry::OPERATIONS
+            .iter()
+            .copied()
+            .filter(|d| d.path == path && (admin_enabled || !d.is_admin()))
     };
+    let found = on_path()
+        .find(|d| d.flag.is_some_and(set))
+        .or_else(|| on_path().find(|d| d.flag.is_none()));
+    let Some(d) = found else {
+        return Err(not_found());
+    };
+    let route = Route(d);
     if !method.eq_ignore_ascii_case("POST") {
         return Err(Error::new(
             ErrorKind::InvalidArgument,
@@ -233,6 +152,6 @@ mod tests {
             assert!(!r.name().is_empty());
             let _ = r.operation();
         }
-        assert_eq!(PATHS.len(), 5);
+        assert_eq!(paths().len(), 8);
     }
 }

@@ -7,9 +7,41 @@ use serde_json::Value;
 
 use crate::api::endpoints::{huawei_host, HuaweiService};
 use crate::api::input::invalid;
+use crate::api::operation::{json_answer, Descriptor, Provider, Route};
 use crate::api::provider_errors::{shape, success_json};
-use crate::api::request::{Operation, PreparedRequest};
+use crate::api::request::{Operation, PreparedRequest, Service};
+use crate::api::wire;
 use crate::error::Result;
+
+#[allow(non_upper_case_globals)]
+impl Operation {
+    /// Huawei APIG Create APP (shared gateway). Not idempotent: a second
+    /// call could create a second app or fail on the name.
+    pub const CreateApp: Operation = Operation::new("CreateApp", Service::HuaweiApig, false);
+}
+
+#[allow(non_upper_case_globals)]
+impl Route {
+    /// `POST /v1/admin/apig/apps`: APIG Create APP.
+    pub const AdminApigCreateApp: Route = Route(&DESCRIPTOR);
+}
+
+/// Create APP, for the registry (an admin operation).
+pub const DESCRIPTOR: Descriptor = Descriptor {
+    id: "admin.apig.createApp",
+    method: "createApp",
+    operation: Operation::CreateApp,
+    provider: Provider::Huawei(HuaweiService::Apig),
+    target: None,
+    scope: None,
+    path: "/v1/admin/apig/apps",
+    flag: None,
+    image_keys: &[],
+    success: 201,
+    build: |ctx, f| create_app(ctx.region, &f.deserialize()?),
+    answer: |status, request_id, body| json_answer(parse_create_app(status, request_id, body)),
+    query_text: wire::query_text,
+};
 
 /// The parameters of Create APP. `Debug` hides `app_secret`.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -6,15 +6,66 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::api::endpoints::{huawei_host, validate_project_id, HuaweiService};
+use crate::api::fields::Fields;
 use crate::api::input::{conflict, invalid, missing, normalize_url, ImageInput};
+use crate::api::operation::{json_answer, Context, Descriptor, Provider, Route};
 use crate::api::provider_errors::{shape, shape_error, success_json};
-use crate::api::request::{Operation, PreparedRequest};
+use crate::api::request::{Operation, PreparedRequest, Service};
 use crate::api::sdk_body::{self, Field};
 use crate::error::Result;
-use crate::image::{Format, Limits, Megabytes};
+use crate::image::{Format, Limits, Megabytes, Target};
 
 /// The id of the operation: its `checkImage` target, capture scope and route name.
 pub const ID: &str = "huawei.businessLicense";
+
+#[allow(non_upper_case_globals)]
+impl Operation {
+    /// Huawei OCR RecognizeBusinessLicense.
+    pub const RecognizeBusinessLicense: Operation =
+        Operation::new("RecognizeBusinessLicense", Service::HuaweiOcr, true);
+}
+
+#[allow(non_upper_case_globals)]
+impl Target {
+    /// Huawei OCR RecognizeBusinessLicense's documented limits.
+    pub const HuaweiBusinessLicense: Target = Target { name: ID, limits: LIMITS };
+}
+
+#[allow(non_upper_case_globals)]
+impl Route {
+    /// `POST /v1/huawei/business-license`: RecognizeBusinessLicense.
+    pub const BusinessLicense: Route = Route(&DESCRIPTOR);
+}
+
+/// The operation, for the registry.
+pub const DESCRIPTOR: Descriptor = Descriptor {
+    id: ID,
+    method: "recognizeBusinessLicense",
+    operation: Operation::RecognizeBusinessLicense,
+    provider: Provider::Huawei(HuaweiService::Ocr),
+    target: Some(Target::HuaweiBusinessLicense),
+    scope: Some(ID),
+    path: "/v1/huawei/business-license",
+    flag: None,
+    image_keys: &["image"],
+    success: 200,
+    build,
+    answer: |status, request_id, body| {
+        json_answer(parse_business_license(status, request_id, body))
+    },
+    query_text: sdk_body::query_text,
+};
+
+/// Reads `image` or `url` and `enterpriseProjectId`, and builds.
+fn build(ctx: &Context<'_>, f: &Fields<'_>) -> Result<PreparedRequest> {
+    f.known(&["url", "enterpriseProjectId"])?;
+    let p = BusinessLicenseParams {
+        image: f.image(),
+        url: f.text("url")?,
+        enterprise_project_id: f.text("enterpriseProjectId")?,
+    };
+    recognize_business_license(ctx.region, ctx.project_id, &p, ctx.megabytes)
+}
 
 /// The documented limits: PNG, JPEG, BMP, TIFF or PDF (first page read),
 /// every side 15–8192 px, base64 at most 10 MB.

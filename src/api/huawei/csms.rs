@@ -5,10 +5,77 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::api::endpoints::{huawei_host, validate_project_id, HuaweiService};
+use crate::api::fields::Fields;
 use crate::api::input::{check_tag_text, invalid};
+use crate::api::operation::{json_answer, Context, Descriptor, Provider, Route};
 use crate::api::provider_errors::{parse_error, shape, success_json};
-use crate::api::request::{Operation, PreparedRequest};
+use crate::api::request::{Operation, PreparedRequest, Service};
+use crate::api::wire;
 use crate::error::{Error, ErrorKind, Result};
+
+#[allow(non_upper_case_globals)]
+impl Operation {
+    /// Huawei CSMS ListResourceInstances.
+    pub const ListResourceInstances: Operation =
+        Operation::new("ListResourceInstances", Service::HuaweiCsms, true);
+    /// Huawei CSMS DeleteSecretTag.
+    pub const DeleteSecretTag: Operation =
+        Operation::new("DeleteSecretTag", Service::HuaweiCsms, true);
+}
+
+#[allow(non_upper_case_globals)]
+impl Route {
+    /// `POST /v1/admin/csms/list`: CSMS ListResourceInstances.
+    pub const AdminCsmsList: Route = Route(&LIST);
+    /// `POST /v1/admin/csms/delete-tag`: CSMS DeleteSecretTag.
+    pub const AdminCsmsDeleteTag: Route = Route(&DELETE_TAG);
+}
+
+/// ListResourceInstances, for the registry (an admin operation).
+pub const LIST: Descriptor = Descriptor {
+    id: "admin.csms.list",
+    method: "listSecretResourceInstances",
+    operation: Operation::ListResourceInstances,
+    provider: Provider::Huawei(HuaweiService::Kms),
+    target: None,
+    scope: None,
+    path: "/v1/admin/csms/list",
+    flag: None,
+    image_keys: &[],
+    success: 200,
+    build: |ctx, f| list_resource_instances(ctx.region, ctx.project_id, &f.deserialize()?),
+    answer: |status, request_id, body| {
+        json_answer(parse_list_resource_instances(status, request_id, body))
+    },
+    query_text: wire::query_text,
+};
+
+/// DeleteSecretTag, for the registry (an admin operation).
+pub const DELETE_TAG: Descriptor = Descriptor {
+    id: "admin.csms.deleteTag",
+    method: "deleteSecretTag",
+    operation: Operation::DeleteSecretTag,
+    provider: Provider::Huawei(HuaweiService::Kms),
+    target: None,
+    scope: None,
+    path: "/v1/admin/csms/delete-tag",
+    flag: None,
+    image_keys: &[],
+    success: 204,
+    build: build_delete_tag,
+    answer: |status, request_id, body| {
+        parse_delete_secret_tag(status, request_id, body)?;
+        Ok(None)
+    },
+    query_text: wire::query_text,
+};
+
+/// Reads `secretId` and `key` and builds DeleteSecretTag.
+fn build_delete_tag(ctx: &Context<'_>, f: &Fields<'_>) -> Result<PreparedRequest> {
+    f.known(&["secretId", "key"])?;
+    let (secret_id, key) = (f.required("secretId")?, f.required("key")?);
+    delete_secret_tag(ctx.region, ctx.project_id, secret_id, key)
+}
 
 /// Most tag keys in one query.
 pub const MAX_TAG_KEYS: usize = 20;
@@ -294,7 +361,7 @@ pub struct ResourcePager {
 }
 
 /// The most pages a pager asks for (a million secrets at 1000 a page, far
-/// beyond any account's quota) before it stops with an error.
+/// beyond any account's limit) before it stops with an error.
 pub const MAX_PAGES: u32 = 10_000;
 
 impl ResourcePager {

@@ -3,5 +3,8 @@
 pub mod apig;
 pub mod business_license;
 pub mod csms;
-pub mod ocr;
+pub mod quota_invoice;
 pub mod vat_invoice;
+
+/// The former name of [`quota_invoice`], kept so existing paths resolve.
+pub use quota_invoice as ocr;

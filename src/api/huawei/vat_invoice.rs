@@ -8,15 +8,76 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 use super::business_license::{ocr_request, result_object, source_body};
-use super::ocr::parse_amount_cents;
+use super::quota_invoice::parse_amount_cents;
+use crate::api::endpoints::HuaweiService;
+use crate::api::fields::Fields;
 use crate::api::input::{invalid, ImageInput};
-use crate::api::request::{Operation, PreparedRequest};
-use crate::api::sdk_body::Field;
+use crate::api::operation::{json_answer, Context, Descriptor, Provider, Route};
+use crate::api::request::{Operation, PreparedRequest, Service};
+use crate::api::sdk_body::{self, opt_count, opt_flag, Field};
 use crate::error::Result;
-use crate::image::{Format, Limits, Megabytes};
+use crate::image::{Format, Limits, Megabytes, Target};
 
 /// The id of the operation: its `checkImage` target, capture scope and route name.
 pub const ID: &str = "huawei.vatInvoice";
+
+#[allow(non_upper_case_globals)]
+impl Operation {
+    /// Huawei OCR RecognizeVatInvoice.
+    pub const RecognizeVatInvoice: Operation =
+        Operation::new("RecognizeVatInvoice", Service::HuaweiOcr, true);
+}
+
+#[allow(non_upper_case_globals)]
+impl Target {
+    /// Huawei OCR RecognizeVatInvoice's documented limits.
+    pub const HuaweiVatInvoice: Target = Target { name: ID, limits: LIMITS };
+}
+
+#[allow(non_upper_case_globals)]
+impl Route {
+    /// `POST /v1/huawei/vat-invoice`: RecognizeVatInvoice.
+    pub const VatInvoice: Route = Route(&DESCRIPTOR);
+}
+
+/// The operation, for the registry.
+pub const DESCRIPTOR: Descriptor = Descriptor {
+    id: ID,
+    method: "recognizeVatInvoice",
+    operation: Operation::RecognizeVatInvoice,
+    provider: Provider::Huawei(HuaweiService::Ocr),
+    target: Some(Target::HuaweiVatInvoice),
+    scope: Some(ID),
+    path: "/v1/huawei/vat-invoice",
+    flag: None,
+    image_keys: &["image"],
+    success: 200,
+    build,
+    answer: |status, request_id, body| json_answer(parse_vat_invoice(status, request_id, body)),
+    query_text: sdk_body::query_text,
+};
+
+/// Reads `image` or `url` and the options, and builds.
+fn build(ctx: &Context<'_>, f: &Fields<'_>) -> Result<PreparedRequest> {
+    f.known(&[
+        "url",
+        "advancedMode",
+        "returnTextLocation",
+        "pageNum",
+        "ofdToImageMode",
+        "enterpriseProjectId",
+    ])?;
+    let p = VatInvoiceParams {
+        image: f.image(),
+        url: f.text("url")?,
+        advanced_mode: opt_flag(f, "advancedMode")?,
+        return_text_location: opt_flag(f, "returnTextLocation")?,
+        page_num: opt_count(f, "pageNum")?,
+        ofd_to_image_mode: opt_flag(f, "ofdToImageMode")?,
+        enterprise_project_id: f.text("enterpriseProjectId")?,
+    };
+    recognize_vat_invoice(ctx.region, ctx.project_id, &p, ctx.megabytes)
+}
 
 /// The documented limits: JPEG, PNG, BMP, TIFF, PDF or OFD, every side
 /// 100–8192 px, base64 at most 10 MB.

@@ -6,15 +6,79 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::api::endpoints::{tencent_region, TENCENT_OCR_HOST, TENCENT_OCR_VERSION};
+use crate::api::fields::Fields;
 use crate::api::input::{conflict, missing, normalize_url, ImageInput};
+use crate::api::operation::{json_answer, Context, Descriptor, Provider, Route};
 use crate::api::provider_errors::{shape, shape_error, success_json};
-use crate::api::request::{Operation, PreparedRequest};
-use crate::api::sdk_body::{self, Field};
+use crate::api::request::{Operation, PreparedRequest, Service};
+use crate::api::sdk_body::{self, opt_flag, Field};
 use crate::error::Result;
-use crate::image::{Format, Limits, Megabytes};
+use crate::image::{Format, Limits, Megabytes, Target};
 
 /// The id of the operation: its `checkImage` target, capture scope and route name.
 pub const ID: &str = "tencent.bizLicenseOcr";
+
+#[allow(non_upper_case_globals)]
+impl Operation {
+    /// Tencent OCR BizLicenseOCR.
+    pub const BizLicenseOcr: Operation = Operation::new("BizLicenseOCR", Service::TencentOcr, true);
+}
+
+#[allow(non_upper_case_globals)]
+impl Target {
+    /// Tencent OCR BizLicenseOCR's documented limits.
+    pub const TencentBizLicenseOcr: Target = Target { name: ID, limits: LIMITS };
+}
+
+#[allow(non_upper_case_globals)]
+impl Route {
+    /// `POST /v1/tencent/biz-license-ocr`: BizLicenseOCR.
+    pub const BizLicenseOcr: Route = Route(&DESCRIPTOR);
+}
+
+/// The operation, for the registry.
+pub const DESCRIPTOR: Descriptor = Descriptor {
+    id: ID,
+    method: "bizLicenseOcr",
+    operation: Operation::BizLicenseOcr,
+    provider: Provider::Tencent,
+    target: Some(Target::TencentBizLicenseOcr),
+    scope: Some(ID),
+    path: "/v1/tencent/biz-license-ocr",
+    flag: None,
+    image_keys: &["image", "imageBase64"],
+    success: 200,
+    build,
+    answer: |status, _, body| json_answer(parse_biz_license_ocr(status, body)),
+    query_text: sdk_body::query_text,
+};
+
+/// Reads `image` (or `imageBase64`), `url` (or `imageUrl`) and the three
+/// flags, and builds.
+fn build(ctx: &Context<'_>, f: &Fields<'_>) -> Result<PreparedRequest> {
+    f.known(&[
+        "url",
+        "imageUrl",
+        "enableCopyWarn",
+        "enablePeriodComplete",
+        "enableBusinessCertificate",
+    ])?;
+    let image_url = match (f.text("url")?, f.text("imageUrl")?) {
+        (Some(_), Some(_)) => {
+            return Err(conflict("give url or imageUrl (the same thing), not both"))
+        }
+        (a, b) => a.or(b),
+    };
+    let p = BizLicenseOcrParams {
+        image: f.image(),
+        image_url,
+        enable_copy_warn: opt_flag(f, "enableCopyWarn")?,
+        enable_period_complete: opt_flag(f, "enablePeriodComplete")?,
+        enable_business_certificate: opt_flag(f, "enableBusinessCertificate")?,
+        region: ctx.region,
+    };
+    biz_license_ocr(&p, ctx.megabytes)
+}
 
 /// The documented limits: PNG or JPEG (no GIF), base64 at most 7 MB. The
 /// document states no pixel limits: the common ones only advise.

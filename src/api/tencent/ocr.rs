@@ -10,12 +10,123 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::api::endpoints::{tencent_region, TENCENT_OCR_HOST, TENCENT_OCR_VERSION};
+use crate::api::fields::{Fields, Origin};
 use crate::api::input::{conflict, image_body, invalid, missing, normalize_url, ImageInput};
+use crate::api::operation::{json_answer, Context, Descriptor, Provider, Route};
 use crate::api::provider_errors::{shape, shape_error, success_json};
 use crate::api::regnum::validate_reg_num;
-use crate::api::request::{Operation, PreparedRequest};
+use crate::api::request::{Operation, PreparedRequest, Service};
+use crate::api::wire;
 use crate::error::Result;
-use crate::image::{Megabytes, Target};
+use crate::image::{Format, Limits, Megabytes, Target};
+
+#[allow(non_upper_case_globals)]
+impl Operation {
+    /// Tencent OCR VerifyBasicBizLicense.
+    pub const VerifyBasicBizLicense: Operation =
+        Operation::new("VerifyBasicBizLicense", Service::TencentOcr, true);
+    /// Tencent OCR VerifyBizLicense.
+    pub const VerifyBizLicense: Operation =
+        Operation::new("VerifyBizLicense", Service::TencentOcr, true);
+}
+
+#[allow(non_upper_case_globals)]
+impl Target {
+    /// Tencent OCR VerifyBasicBizLicense / VerifyBizLicense's image limits.
+    pub const TencentBizLicense: Target = Target {
+        name: "tencent.bizLicense",
+        limits: Limits {
+            service: "Tencent business licence",
+            formats: &[Format::Png, Format::Jpeg],
+            // The provider states no pixel limits: these common ones only advise.
+            min_side: 15,
+            max_side: 4096,
+            sides_are_advice: true,
+            max_base64: 7 * Limits::MB,
+        },
+    };
+}
+
+#[allow(non_upper_case_globals)]
+impl Route {
+    /// `POST /v1/tencent/biz-license`: VerifyBasicBizLicense.
+    pub const BasicBizLicense: Route = Route(&BASIC);
+    /// `POST /v1/tencent/biz-license?detailed=1`: VerifyBizLicense.
+    pub const BizLicense: Route = Route(&DETAILED);
+}
+
+/// VerifyBasicBizLicense, for the registry.
+pub const BASIC: Descriptor = Descriptor {
+    id: "tencent.bizLicense",
+    method: "verifyBasicBizLicense",
+    operation: Operation::VerifyBasicBizLicense,
+    provider: Provider::Tencent,
+    target: Some(Target::TencentBizLicense),
+    scope: Some("tencent.bizLicense"),
+    path: "/v1/tencent/biz-license",
+    flag: None,
+    image_keys: &["imageBase64", "image"],
+    success: 200,
+    build: |ctx, f| read_and_build(Operation::VerifyBasicBizLicense, ctx, f),
+    answer: |status, _, body| json_answer(parse_verify_basic_biz_license(status, body)),
+    query_text,
+};
+
+/// VerifyBizLicense, for the registry: the detailed record, on the same
+/// path and scope as [`BASIC`] with the `detailed` flag.
+pub const DETAILED: Descriptor = Descriptor {
+    id: "tencent.bizLicense.detailed",
+    method: "verifyBizLicense",
+    operation: Operation::VerifyBizLicense,
+    flag: Some("detailed"),
+    build: |ctx, f| read_and_build(Operation::VerifyBizLicense, ctx, f),
+    answer: |status, _, body| json_answer(parse_verify_biz_license(status, body)),
+    ..BASIC
+};
+
+/// The parameters both actions read; `regCapital` only the basic one.
+const KEYS: [&str; 7] =
+    ["imageUrl", "imageConfig", "regNum", "name", "address", "skipRegNumCheck", "regCapital"];
+
+/// Reads the caller's parameters and builds `op`.
+fn read_and_build(op: Operation, ctx: &Context<'_>, f: &Fields<'_>) -> Result<PreparedRequest> {
+    let basic = op == Operation::VerifyBasicBizLicense;
+    f.known(if basic { &KEYS } else { &KEYS[..6] })?;
+    let image_config = match (f.origin, f.value("imageConfig")) {
+        (_, None) => None,
+        (Origin::Text, Some(Value::String(s))) => Some(ImageConfig::from_list(s)?),
+        (Origin::Js, Some(v)) if !v.is_object() => {
+            return Err(f.type_error("imageConfig", "an object"))
+        }
+        (_, Some(v)) => Some(ImageConfig::from_json(v)?),
+    };
+    let reg_capital = match (f.origin, f.value("regCapital")) {
+        (_, None) => false,
+        (Origin::Text, Some(_)) => f.flag("regCapital")?,
+        (_, Some(v)) => reg_capital_requested(v),
+    };
+    let p = BizLicenseParams {
+        image: f.image(),
+        image_url: f.text("imageUrl")?,
+        image_config,
+        reg_num: f.text("regNum")?,
+        name: f.text("name")?,
+        address: f.text("address")?,
+        region: ctx.region,
+        skip_reg_num_check: f.flag("skipRegNumCheck")?,
+    };
+    build(op, &p, basic && reg_capital, ctx.megabytes)
+}
+
+/// A parameter as query text: `imageConfig` as its comma list, `regCapital`
+/// as `1` when it asks (read as the JSON path reads it).
+fn query_text(key: &str, v: &Value) -> Result<Option<String>> {
+    match (key, v) {
+        ("imageConfig", Value::Object(_)) => Ok(Some(ImageConfig::from_json(v)?.to_list())),
+        ("regCapital", _) => Ok(reg_capital_requested(v).then(|| "1".to_owned())),
+        _ => wire::query_text(key, v),
+    }
+}
 
 /// Which fields to verify when the licence comes as an image; the
 /// registration number is always verified. As JSON it is the document's

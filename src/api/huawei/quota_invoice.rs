@@ -1,14 +1,77 @@
 //! Huawei OCR RecognizeQuotaInvoice: `POST /v2/{project_id}/ocr/quota-invoice`.
+//! Everything the operation is lives here: its descriptor, target limits,
+//! parameter rules, builder and parser.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::api::endpoints::{huawei_host, validate_project_id, HuaweiService};
+use crate::api::fields::Fields;
 use crate::api::input::{conflict, image_body, invalid, missing, normalize_url, ImageInput};
+use crate::api::operation::{json_answer, Context, Descriptor, Provider, Route};
 use crate::api::provider_errors::{shape, shape_error, success_json};
-use crate::api::request::{Operation, PreparedRequest};
+use crate::api::request::{Operation, PreparedRequest, Service};
+use crate::api::wire;
 use crate::error::Result;
-use crate::image::{Megabytes, Target};
+use crate::image::{Format, Limits, Megabytes, Target};
+
+#[allow(non_upper_case_globals)]
+impl Operation {
+    /// Huawei OCR RecognizeQuotaInvoice.
+    pub const RecognizeQuotaInvoice: Operation =
+        Operation::new("RecognizeQuotaInvoice", Service::HuaweiOcr, true);
+}
+
+#[allow(non_upper_case_globals)]
+impl Target {
+    /// Huawei OCR RecognizeQuotaInvoice's documented image limits.
+    pub const HuaweiQuotaInvoice: Target = Target {
+        name: "huawei.quotaInvoice",
+        limits: Limits {
+            service: "Huawei quota invoice",
+            formats: &[Format::Jpeg, Format::Png, Format::Bmp, Format::Tiff],
+            min_side: 15,
+            max_side: 4096,
+            sides_are_advice: false,
+            max_base64: 10 * Limits::MB,
+        },
+    };
+}
+
+#[allow(non_upper_case_globals)]
+impl Route {
+    /// `POST /v1/huawei/quota-invoice`: RecognizeQuotaInvoice.
+    pub const QuotaInvoice: Route = Route(&DESCRIPTOR);
+}
+
+/// The operation, for the registry.
+pub const DESCRIPTOR: Descriptor = Descriptor {
+    id: "huawei.quotaInvoice",
+    method: "recognizeQuotaInvoice",
+    operation: Operation::RecognizeQuotaInvoice,
+    provider: Provider::Huawei(HuaweiService::Ocr),
+    target: Some(Target::HuaweiQuotaInvoice),
+    scope: Some("huawei.quotaInvoice"),
+    path: "/v1/huawei/quota-invoice",
+    flag: None,
+    image_keys: &["image"],
+    success: 200,
+    build,
+    answer: |status, request_id, body| json_answer(parse_quota_invoice(status, request_id, body)),
+    query_text: wire::query_text,
+};
+
+/// Reads the caller's parameters (`image` or `url`, `enterpriseProjectId`)
+/// and builds the request.
+fn build(ctx: &Context<'_>, f: &Fields<'_>) -> Result<PreparedRequest> {
+    f.known(&["url", "enterpriseProjectId"])?;
+    let p = QuotaInvoiceParams {
+        image: f.image(),
+        url: f.text("url")?,
+        enterprise_project_id: f.text("enterpriseProjectId")?,
+    };
+    recognize_quota_invoice_with(ctx.region, ctx.project_id, &p, ctx.megabytes)
+}
 
 /// The parameters of RecognizeQuotaInvoice: exactly one of `image` and `url`.
 #[derive(Clone, Debug, Default)]
@@ -144,7 +207,7 @@ pub fn parse_quota_invoice(
 /// decimal, overflow): no answer rather than a wrong one.
 ///
 /// ```
-/// use ocr_edge::api::huawei::ocr::parse_amount_cents;
+/// use ocr_edge::api::huawei::quota_invoice::parse_amount_cents;
 /// assert_eq!(parse_amount_cents("￥50.00"), Some(5000));
 /// assert_eq!(parse_amount_cents("¥1,234.5"), Some(123450));
 /// assert_eq!(parse_amount_cents("伍拾元"), None);

@@ -1,0 +1,108 @@
+//! Every operation, listed once. The adapters iterate over this list: the
+//! worker's router, the signing clients, `ProxyClient`, the `checkImage`
+//! targets and the capture-token scopes.
+
+use crate::api::huawei::{apig, business_license, csms, quota_invoice, vat_invoice};
+use crate::api::operation::{Descriptor, Route};
+use crate::api::tencent::biz_license_ocr;
+use crate::api::tencent::ocr as biz_license;
+use crate::image::Target;
+
+/// The registered operations, in the order they are documented.
+pub const OPERATIONS: &[&Descriptor] = &[
+    &quota_invoice::DESCRIPTOR,
+    &biz_license::BASIC,
+    &biz_license::DETAILED,
+    &csms::LIST,
+    &csms::DELETE_TAG,
+    &apig::DESCRIPTOR,
+    &business_license::DESCRIPTOR,
+    &vat_invoice::DESCRIPTOR,
+    &biz_license_ocr::DESCRIPTOR,
+];
+
+/// The operation with this id.
+pub fn by_id(id: &str) -> Option<&'static Descriptor> {
+    OPERATIONS.iter().copied().find(|d| d.id == id)
+}
+
+/// The operation a client method of this JS name performs.
+pub fn by_method(method: &str) -> Option<&'static Descriptor> {
+    OPERATIONS.iter().copied().find(|d| d.method == method)
+}
+
+/// Every route, in registry order.
+pub fn routes() -> impl Iterator<Item = Route> {
+    OPERATIONS.iter().map(|d| Route(d))
+}
+
+/// Every distinct route path, in registry order.
+pub fn paths() -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for d in OPERATIONS {
+        if !out.contains(&d.path) {
+            out.push(d.path);
+        }
+    }
+    out
+}
+
+/// Every image target, once each, in registry order.
+pub fn targets() -> Vec<Target> {
+    let mut out: Vec<Target> = Vec::new();
+    for t in OPERATIONS.iter().filter_map(|d| d.target.clone()) {
+        if !out.contains(&t) {
+            out.push(t);
+        }
+    }
+    out
+}
+
+/// The target of this `checkImage` name.
+pub fn target(name: &str) -> Option<Target> {
+    OPERATIONS.iter().filter_map(|d| d.target.clone()).find(|t| t.name == name)
+}
+
+/// Every capture-token scope, once each, in registry order.
+pub fn scopes() -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for s in OPERATIONS.iter().filter_map(|d| d.scope) {
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_methods_and_routes_are_unique() {
+        for (i, d) in OPERATIONS.iter().enumerate() {
+            for e in &OPERATIONS[..i] {
+                assert_ne!(d.id, e.id);
+                assert_ne!(d.method, e.method);
+                assert!(
+                    d.path != e.path || d.flag != e.flag,
+                    "{} and {} share a route",
+                    d.id,
+                    e.id
+                );
+            }
+            assert_eq!(by_id(d.id), Some(*d));
+            assert_eq!(by_method(d.method), Some(*d));
+            // An id, a scope and a target name share one stem.
+            if let Some(scope) = d.scope {
+                assert!(d.id.starts_with(scope), "{}", d.id);
+            }
+            if let Some(t) = d.target.clone() {
+                assert_eq!(target(t.name).as_ref(), Some(&t));
+                assert_eq!(Some(t.name), d.scope, "{}", d.id);
+            }
+            assert_eq!(d.is_admin(), d.path.starts_with("/v1/admin/"), "{}", d.id);
+        }
+        assert_eq!(targets().len(), scopes().len());
+    }
+}
