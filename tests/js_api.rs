@@ -2,7 +2,8 @@
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Array, Reflect, Uint8Array};
-use ocr_edge::js::image::{build_quota_invoice_body, check_image, probe_blob, probe_image};
+use ocr_edge::js::image::{check_image, probe_blob, probe_image};
+use ocr_edge::js::operations::build_quota_invoice_body;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::wasm_bindgen_test;
 

@@ -86,3 +86,35 @@ fn the_scan_sees_references() {
     );
     assert!(crate_refs("/// see [`crate::worker`]").is_empty());
 }
+
+/// Files that may name a particular operation: its own module, the provider
+/// module declaring it, the registry and the one JS file of per-operation
+/// methods. Unit tests (after `#[cfg(test)]`) may use any operation.
+const OPERATION_HOMES: &[&str] =
+    &["api/huawei/quota_invoice.rs", "api/huawei/mod.rs", "api/registry.rs", "js/operations.rs"];
+
+/// The spellings of one operation: its id, provider name, path, types.
+const QUOTA_INVOICE: &[&str] = &["quota"];
+
+#[test]
+fn an_operation_is_named_only_in_its_homes() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut bad = Vec::new();
+    let mut homes_seen = 0;
+    for file in &files {
+        let rel = file.strip_prefix(&src).unwrap().to_str().unwrap().replace('\\', "/");
+        let text = fs::read_to_string(file).unwrap();
+        let code = text.split("#[cfg(test)]").next().unwrap_or("").to_ascii_lowercase();
+        let named = QUOTA_INVOICE.iter().any(|w| code.contains(w));
+        if OPERATION_HOMES.contains(&rel.as_str()) {
+            homes_seen += usize::from(named);
+        } else if named {
+            bad.push(rel);
+        }
+    }
+    // The scan must see the operation where it does live, or it proves nothing.
+    assert_eq!(homes_seen, OPERATION_HOMES.len(), "the operation's homes no longer name it");
+    assert!(bad.is_empty(), "files naming the quota-invoice operation:\n{}", bad.join("\n"));
+}

@@ -38,13 +38,13 @@ pub struct Context<'a> {
 pub type Answer = fn(u16, Option<&str>, &[u8]) -> Result<Option<String>>;
 
 /// One operation, end to end.
-#[derive(Clone)]
+#[derive(Clone, Copy)]
 pub struct Descriptor {
     /// The id: route name in logs, and for an operation a page may call, the
     /// capture-token scope and `checkImage` target share its stem
-    /// (`huawei.quotaInvoice`).
+    /// (`<provider>.<operation>`, camelCase).
     pub id: &'static str,
-    /// The JS method name on the clients (`recognizeQuotaInvoice`).
+    /// The JS method name on the clients (the provider's action, camelCase).
     pub method: &'static str,
     /// The provider operation (name, error envelope, retry safety).
     pub operation: Operation,
@@ -87,7 +87,48 @@ impl Descriptor {
 
     /// The image limits with "MB" read as `megabytes` says.
     pub fn limits(&self, megabytes: Megabytes) -> Option<crate::image::Limits> {
-        self.target.clone().map(|t| megabytes.limits(t))
+        self.target.map(|t| megabytes.limits(t))
+    }
+}
+
+impl Descriptor {
+    /// What `ProxyClient` needs, evaluated at compile time
+    /// (`const W: Wire = DESCRIPTOR.wire();`) so the browser build links
+    /// no builder or parser.
+    pub const fn wire(self) -> Wire {
+        Wire {
+            id: self.id,
+            path: self.path,
+            flag: self.flag,
+            target: self.target,
+            image_keys: self.image_keys,
+            query_text: self.query_text,
+        }
+    }
+}
+
+/// The part of a [`Descriptor`] the page's `ProxyClient` sends by; see
+/// [`crate::api::wire`].
+#[derive(Clone, Copy, Debug)]
+pub struct Wire {
+    /// The descriptor's id.
+    pub id: &'static str,
+    /// The worker's route path.
+    pub path: &'static str,
+    /// The query flag selecting the route on a shared path.
+    pub flag: Option<&'static str>,
+    /// The image target, checked before sending.
+    pub target: Option<Target>,
+    /// The image keys; base64 goes under the first.
+    pub image_keys: &'static [&'static str],
+    /// A parameter's query text for a raw-body call.
+    pub query_text: fn(&str, &Value) -> Result<Option<String>>,
+}
+
+impl Wire {
+    /// The image limits with "MB" read as `megabytes` says.
+    pub fn limits(&self, megabytes: Megabytes) -> Option<crate::image::Limits> {
+        self.target.map(|t| megabytes.limits(t))
     }
 }
 
@@ -134,7 +175,7 @@ impl Route {
 
     /// The image target whose limits apply to uploads.
     pub fn target(self) -> Option<Target> {
-        self.0.target.clone()
+        self.0.target
     }
 
     /// The provider operation.

@@ -47,10 +47,24 @@ pub fn paths() -> Vec<&'static str> {
     out
 }
 
+const N: usize = OPERATIONS.len();
+
+/// The operations' targets, read at compile time: code that needs only the
+/// targets (`checkImage` in the browser build) links no builder or parser.
+const TARGETS: [Option<Target>; N] = {
+    let mut out = [None; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = OPERATIONS[i].target;
+        i += 1;
+    }
+    out
+};
+
 /// Every image target, once each, in registry order.
 pub fn targets() -> Vec<Target> {
     let mut out: Vec<Target> = Vec::new();
-    for t in OPERATIONS.iter().filter_map(|d| d.target.clone()) {
+    for t in TARGETS.iter().flatten().copied() {
         if !out.contains(&t) {
             out.push(t);
         }
@@ -60,7 +74,7 @@ pub fn targets() -> Vec<Target> {
 
 /// The target of this `checkImage` name.
 pub fn target(name: &str) -> Option<Target> {
-    OPERATIONS.iter().filter_map(|d| d.target.clone()).find(|t| t.name == name)
+    TARGETS.iter().flatten().copied().find(|t| t.name == name)
 }
 
 /// Every capture-token scope, once each, in registry order.
@@ -97,8 +111,8 @@ mod tests {
             if let Some(scope) = d.scope {
                 assert!(d.id.starts_with(scope), "{}", d.id);
             }
-            if let Some(t) = d.target.clone() {
-                assert_eq!(target(t.name).as_ref(), Some(&t));
+            if let Some(t) = d.target {
+                assert_eq!(target(t.name), Some(t));
                 assert_eq!(Some(t.name), d.scope, "{}", d.id);
             }
             assert_eq!(d.is_admin(), d.path.starts_with("/v1/admin/"), "{}", d.id);

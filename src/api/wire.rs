@@ -18,7 +18,7 @@
 use serde_json::{Map, Value};
 
 use crate::api::fields::Fields;
-use crate::api::operation::Descriptor;
+use crate::api::operation::{Descriptor, Wire};
 use crate::api::request::encode_segment;
 use crate::error::Result;
 
@@ -46,7 +46,7 @@ pub fn query_text(_key: &str, v: &Value) -> Result<Option<String>> {
 
 /// The path and query of a call whose image goes as the raw body, with the
 /// other parameters `fields` in the query.
-pub fn raw_path(d: &Descriptor, fields: &Map<String, Value>) -> Result<String> {
+pub fn raw_path(d: &Wire, fields: &Map<String, Value>) -> Result<String> {
     let mut query: Vec<String> = d.flag.iter().map(|f| format!("{f}=1")).collect();
     for (k, v) in fields {
         if let Some(text) = (d.query_text)(k, v)? {
@@ -57,7 +57,7 @@ pub fn raw_path(d: &Descriptor, fields: &Map<String, Value>) -> Result<String> {
 }
 
 /// The path and query of a call with a JSON body.
-pub fn json_path(d: &Descriptor) -> String {
+pub fn json_path(d: &Wire) -> String {
     match d.flag {
         Some(f) => format!("{}?{f}=1", d.path),
         None => d.path.to_owned(),

@@ -283,7 +283,7 @@ impl Planner {
         let mut planner = Planner {
             width: w,
             height: h,
-            limits: limits.clone(),
+            limits: *limits,
             untouched,
             long_max: long.min(limits.max_side).max(1),
             long_min: 1,

@@ -10,7 +10,7 @@ pub use crate::error::Violation;
 /// its documented limits. Each operation's module in `api` defines its
 /// target as an associated constant (`Target::TencentBizLicense`); the
 /// `api::registry` lists them and finds one by name.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Target {
     /// The JS name, e.g. `tencent.bizLicense`.
     pub name: &'static str,
@@ -26,13 +26,13 @@ impl Target {
 
     /// The documented limits, reading "MB" as 10^6 bytes (the stricter reading).
     pub fn limits(&self) -> Limits {
-        self.limits.clone()
+        self.limits
     }
 }
 
 /// The limits of a target; start from [`Target::limits`] and widen fields
 /// when the provider is known to accept more.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Limits {
     /// The service's name, used in messages.
     pub service: &'static str,

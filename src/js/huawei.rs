@@ -1,5 +1,5 @@
-//! `HuaweiClient`: RecognizeQuotaInvoice, CSMS ListResourceInstances and
-//! DeleteSecretTag, APIG Create APP, signed with a token or AK/SK.
+//! `HuaweiClient`: the Huawei operations of `api::registry`, signed with a
+//! token or AK/SK; each method is a line in `js/operations.rs`.
 
 use std::rc::Rc;
 
@@ -7,16 +7,19 @@ use js_sys::{Promise, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-use crate::api::huawei::{apig, csms, ocr};
+use crate::api::endpoints::HuaweiService;
+use crate::api::huawei::csms;
+use crate::api::operation::{Context, Provider};
 use crate::api::signing::{sign_huawei, HuaweiAuth};
-use crate::api::PreparedRequest;
+use crate::api::{Descriptor, PreparedRequest};
 use crate::error::Result;
-use crate::image::{Megabytes, Target};
+use crate::image::Megabytes;
 use crate::js::client::{
-    call, image_from_js, opt_string, params_from_js, req_string, to_js, CallSettings, Endpoint,
+    call, opt_string, params_from_js, req_string, to_js, CallSettings, Endpoint,
 };
 use crate::js::convert::{get, reject_unknown, wrong_type};
 use crate::js::image::megabytes_from_js;
+use crate::js::params::{fields_from_js, result_to_js};
 use crate::js::transport::{Request, Response};
 use crate::sign::{Credentials, IamToken};
 
@@ -151,44 +154,6 @@ impl HuaweiClient {
         Ok(HuaweiClient { config: Rc::new(config) })
     }
 
-    /// Recognises a fixed-amount invoice from an image (bytes, Blob or
-    /// base64) or a URL. The image is checked locally first.
-    #[wasm_bindgen(js_name = recognizeQuotaInvoice, unchecked_return_type = "Promise<QuotaInvoiceResult>")]
-    pub fn recognize_quota_invoice(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "QuotaInvoiceParams")] params: JsValue,
-    ) -> Promise {
-        let c = self.config.clone();
-        promise(async move {
-            if !params.is_object() {
-                return Err(wrong_type("params", "{ image } or { url }").into());
-            }
-            reject_unknown(&params, &["image", "url", "enterpriseProjectId"], "params")?;
-            let image = image_from_js(
-                &get(&params, "image"),
-                "image",
-                &c.megabytes.limits(Target::HuaweiQuotaInvoice),
-            )
-            .await?;
-            let url = opt_string(&params, "url")?;
-            let enterprise = opt_string(&params, "enterpriseProjectId")?;
-            let p = ocr::QuotaInvoiceParams {
-                image: image.as_ref().map(|i| i.as_input()),
-                url: url.as_deref(),
-                enterprise_project_id: enterprise.as_deref(),
-            };
-            let prepared = ocr::recognize_quota_invoice_with(
-                c.region.as_deref(),
-                &c.project_id,
-                &p,
-                c.megabytes,
-            )?;
-            drop(image);
-            let result = c.send(prepared, c.ocr.as_ref(), ocr::parse_quota_invoice).await?;
-            to_js(&result)
-        })
-    }
-
     /// Lists (or counts) CSMS secrets by tags and name.
     #[wasm_bindgen(js_name = listSecretResourceInstances, skip_typescript)]
     pub fn list_secret_resource_instances(&self, params: JsValue) -> Promise {
@@ -219,38 +184,27 @@ impl HuaweiClient {
             to_js(&all)
         })
     }
+}
 
-    /// Deletes one tag of a CSMS secret; resolves to `undefined`.
-    #[wasm_bindgen(js_name = deleteSecretTag, unchecked_return_type = "Promise<void>")]
-    pub fn delete_secret_tag(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "DeleteSecretTagParams")] params: JsValue,
-    ) -> Promise {
+impl HuaweiClient {
+    /// Runs the Huawei operation `d` with the caller's `params`.
+    pub(crate) fn run(&self, d: &'static Descriptor, params: JsValue) -> Promise {
         let c = self.config.clone();
         promise(async move {
-            reject_unknown(&params, &["secretId", "key"], "params")?;
-            let secret_id = req_string(&params, "secretId")?;
-            let key = req_string(&params, "key")?;
-            let prepared =
-                csms::delete_secret_tag(c.region.as_deref(), &c.project_id, &secret_id, &key)?;
-            c.send(prepared, c.kms.as_ref(), csms::parse_delete_secret_tag).await?;
-            Ok(JsValue::UNDEFINED)
-        })
-    }
-
-    /// Creates an APIG app. Never retried: a second attempt could create a
-    /// second app.
-    #[wasm_bindgen(js_name = createApp, unchecked_return_type = "Promise<AppResult>")]
-    pub fn create_app(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "CreateAppParams")] params: JsValue,
-    ) -> Promise {
-        let c = self.config.clone();
-        promise(async move {
-            let p: apig::CreateAppParams = params_from_js(&params, "params", &[])?;
-            let prepared = apig::create_app(c.region.as_deref(), &p)?;
-            let result = c.send(prepared, c.apig.as_ref(), apig::parse_create_app).await?;
-            to_js(&result)
+            let fields = fields_from_js(d, &params, c.megabytes).await?;
+            let ctx = Context {
+                region: c.region.as_deref(),
+                project_id: &c.project_id,
+                megabytes: c.megabytes,
+            };
+            let prepared = (d.build)(&ctx, &fields)?;
+            drop(fields);
+            let endpoint = match d.provider {
+                Provider::Huawei(HuaweiService::Ocr) => c.ocr.as_ref(),
+                Provider::Huawei(HuaweiService::Kms) => c.kms.as_ref(),
+                _ => c.apig.as_ref(),
+            };
+            result_to_js(c.send(prepared, endpoint, d.answer).await?)
         })
     }
 }

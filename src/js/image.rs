@@ -188,7 +188,7 @@ pub fn limits_from_js(target: &JsValue, options: &JsValue) -> Result<Limits> {
     Ok(limits)
 }
 
-fn view_arg(v: &JsValue, what: &str) -> Result<Uint8Array> {
+pub(crate) fn view_arg(v: &JsValue, what: &str) -> Result<Uint8Array> {
     as_bytes_view(v).ok_or_else(|| wrong_type(what, "a Uint8Array or ArrayBuffer"))
 }
 
@@ -255,16 +255,6 @@ pub fn body_into_js(prefix: &[u8], image: &Uint8Array, suffix: &[u8]) -> Uint8Ar
     }
     out.subarray(at as u32, size as u32).copy_from(suffix);
     out
-}
-
-/// Builds the RecognizeQuotaInvoice body `{"image":"<base64>"}` straight from
-/// the bytes, as one `Uint8Array` that `fetch` can send.
-#[wasm_bindgen(js_name = buildQuotaInvoiceBody)]
-pub fn build_quota_invoice_body(
-    #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] bytes: JsValue,
-) -> std::result::Result<Uint8Array, JsValue> {
-    let view = view_arg(&bytes, "bytes")?;
-    Ok(body_into_js(&json_prefix(&[], "image"), &view, JSON_SUFFIX))
 }
 
 /// Builds a VerifyBasicBizLicense / VerifyBizLicense body: the given fields

@@ -11,6 +11,9 @@ mod fit_worker;
 #[cfg(feature = "clients")]
 pub mod huawei;
 pub mod image;
+pub mod operations;
+#[cfg(feature = "clients")]
+mod params;
 pub mod proxy;
 #[cfg(feature = "clients")]
 pub mod tencent;

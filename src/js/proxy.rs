@@ -19,11 +19,10 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use crate::api::input::{ensure_ok, image_body};
-use crate::api::request::encode_segment;
-use crate::api::tencent::ocr::{reg_capital_requested, ImageConfig};
-use crate::api::ImageInput;
+use crate::api::operation::Wire;
+use crate::api::{wire, ImageInput};
 use crate::error::{Error, ErrorKind, Result};
-use crate::image::{check_with, Megabytes, Target};
+use crate::image::{check_with, Megabytes};
 use crate::js::convert::{as_bytes_view, get, set, wrong_type};
 use crate::js::fetch::{fetch_within, sleep};
 use crate::js::image::megabytes_from_js;
@@ -81,25 +80,6 @@ fn other_params(params: &JsValue, skip: &[&str]) -> Result<Map<String, Value>> {
     serde_json::from_str(&text).map_err(|_| wrong_type("params", "a plain object"))
 }
 
-/// One parameter as query text; `None` to leave it out.
-fn query_value(v: &Value) -> Option<String> {
-    match v {
-        Value::Null | Value::Bool(false) => None,
-        Value::Bool(true) => Some("1".into()),
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        // imageConfig { name: true, address: false } → "name".
-        Value::Object(m) => Some(
-            m.iter()
-                .filter(|(_, v)| v.as_bool() == Some(true))
-                .map(|(k, _)| k.as_str())
-                .collect::<Vec<_>>()
-                .join(","),
-        ),
-        Value::Array(_) => None,
-    }
-}
-
 /// What goes to the worker.
 struct Outbound {
     path: String,
@@ -107,86 +87,67 @@ struct Outbound {
     body: JsValue,
 }
 
-/// Builds the request for `path`: raw bytes for a byte or Blob image (probed
-/// and checked here first), JSON otherwise (base64 checked here first).
-async fn outbound(
-    params: &JsValue,
-    path: &str,
-    target: Target,
-    b64_key: &str,
-    extra_query: &str,
-    megabytes: Megabytes,
-) -> Result<Outbound> {
+/// Builds the request for `d` as `api::wire` describes it: raw bytes for a
+/// byte or Blob image (probed and checked here first), JSON otherwise
+/// (base64 checked here first).
+async fn outbound(params: &JsValue, d: &Wire, megabytes: Megabytes) -> Result<Outbound> {
     if !params.is_object() {
         return Err(wrong_type("params", "an object"));
     }
-    let limits = megabytes.limits(target);
-    let image = get(params, "image");
-    let fields = other_params(params, &["image", b64_key])?;
+    let limits = d.limits(megabytes);
+    let check = |info: &crate::image::ImageInfo| match &limits {
+        Some(l) => ensure_ok(check_with(info, l)),
+        None => Ok(()),
+    };
+    let fields = other_params(params, d.image_keys)?;
+    let given: Vec<(&str, JsValue)> = d
+        .image_keys
+        .iter()
+        .map(|k| (*k, get(params, k)))
+        .filter(|(_, v)| !(v.is_undefined() || v.is_null()))
+        .collect();
+    if given.len() > 1 {
+        return Err(Error::invalid_argument(
+            "argument.conflict",
+            format!("give {} or {}, not both", given[0].0, given[1].0),
+        ));
+    }
+    let image = given.into_iter().next().map(|(_, v)| v).unwrap_or(JsValue::UNDEFINED);
     let raw = if let Some(view) = as_bytes_view(&image) {
         let info = probe_view(&view)?;
-        ensure_ok(check_with(&info, &limits))?;
+        check(&info)?;
         Some((info.format, JsValue::from(view)))
     } else if let Some(blob) = image.dyn_ref::<web_sys::Blob>() {
         let info = probe_blob_inner(blob).await?;
-        ensure_ok(check_with(&info, &limits))?;
+        check(&info)?;
         Some((info.format, image.clone()))
     } else {
         None
     };
     if let Some((format, body)) = raw {
-        // For Huawei the base64 key is `image` itself, which holds the bytes here.
-        if b64_key != "image" && opt_str(params, b64_key)?.is_some() {
-            return Err(Error::invalid_argument(
-                "argument.conflict",
-                "give image or imageBase64, not both",
-            ));
-        }
-        let mut query: Vec<String> =
-            extra_query.split('&').filter(|s| !s.is_empty()).map(str::to_owned).collect();
-        for (k, v) in &fields {
-            // The Tencent rules the worker's JSON path applies, read the same way here.
-            let text = match (k.as_str(), v) {
-                ("imageConfig", Value::Object(_)) => Some(ImageConfig::from_json(v)?.to_list()),
-                ("regCapital", _) => reg_capital_requested(v).then(|| "1".to_owned()),
-                _ => query_value(v),
-            };
-            if let Some(text) = text {
-                query.push(format!("{}={}", encode_segment(k), encode_segment(&text)));
-            }
-        }
-        let path =
-            if query.is_empty() { path.to_owned() } else { format!("{path}?{}", query.join("&")) };
+        let path = wire::raw_path(d, &fields)?;
         return Ok(Outbound { path, content_type: format.mime(), body });
     }
-    let b64 = match (image.as_string(), opt_str(params, b64_key)?) {
-        (Some(_), Some(_)) if b64_key != "image" => {
-            return Err(Error::invalid_argument(
-                "argument.conflict",
-                "give image or imageBase64, not both",
-            ))
-        }
-        (Some(s), _) | (None, Some(s)) => Some(s),
-        (None, None) if !(image.is_undefined() || image.is_null()) => {
+    let b64 = match image.as_string() {
+        Some(s) => Some(s),
+        None if !image.is_undefined() => {
             return Err(wrong_type(
                 "image",
                 "a Uint8Array, an ArrayBuffer, a Blob or a base64 string",
             ))
         }
-        (None, None) => None,
+        None => None,
     };
-    let path =
-        if extra_query.is_empty() { path.to_owned() } else { format!("{path}?{extra_query}") };
-    let bytes = match b64 {
-        Some(text) => {
+    let bytes = match (b64, d.image_keys.first(), &limits) {
+        (Some(text), Some(key), Some(limits)) => {
             let list: Vec<(&str, Value)> =
                 fields.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
-            image_body(ImageInput::Base64(&text), &limits, &list, b64_key)?
+            image_body(ImageInput::Base64(&text), limits, &list, key)?
         }
-        None => serde_json::to_vec(&fields).unwrap_or_default(),
+        _ => serde_json::to_vec(&fields).unwrap_or_default(),
     };
     Ok(Outbound {
-        path,
+        path: wire::json_path(d),
         content_type: "application/json",
         body: Uint8Array::from(&bytes[..]).into(),
     })
@@ -379,55 +340,15 @@ impl ProxyClient {
         }
         Ok(())
     }
-
-    /// Recognises a fixed-amount invoice through the proxy; the image is
-    /// checked here first.
-    #[wasm_bindgen(js_name = recognizeQuotaInvoice, unchecked_return_type = "Promise<QuotaInvoiceResult>")]
-    pub fn recognize_quota_invoice(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "QuotaInvoiceParams")] params: JsValue,
-    ) -> Promise {
-        self.run(params, "/v1/huawei/quota-invoice", Target::HuaweiQuotaInvoice, "image", "")
-    }
-
-    /// Verifies a business licence (basic fields) through the proxy.
-    #[wasm_bindgen(js_name = verifyBasicBizLicense, unchecked_return_type = "Promise<BasicBizLicenseResult>")]
-    pub fn verify_basic_biz_license(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "VerifyBasicBizLicenseParams")] params: JsValue,
-    ) -> Promise {
-        self.run(params, "/v1/tencent/biz-license", Target::TencentBizLicense, "imageBase64", "")
-    }
-
-    /// Verifies a business licence with the detailed record through the proxy.
-    #[wasm_bindgen(js_name = verifyBizLicense, unchecked_return_type = "Promise<BizLicenseResult>")]
-    pub fn verify_biz_license(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "VerifyBizLicenseParams")] params: JsValue,
-    ) -> Promise {
-        self.run(
-            params,
-            "/v1/tencent/biz-license",
-            Target::TencentBizLicense,
-            "imageBase64",
-            "detailed=1",
-        )
-    }
 }
 
 impl ProxyClient {
-    fn run(
-        &self,
-        params: JsValue,
-        path: &'static str,
-        target: Target,
-        key: &'static str,
-        q: &'static str,
-    ) -> Promise {
+    /// Runs `d` through the worker; the image is checked here first.
+    pub(crate) fn run(&self, d: &'static Wire, params: JsValue) -> Promise {
         let settings = self.settings.clone();
         let megabytes = settings.try_borrow().map(|s| s.megabytes).unwrap_or_default();
         future_to_promise(async move {
-            let out = outbound(&params, path, target, key, q, megabytes).await?;
+            let out = outbound(&params, d, megabytes).await?;
             // Copy the settings out so no borrow is held across the await.
             let snapshot = match settings.try_borrow() {
                 Ok(s) => Settings {
@@ -468,111 +389,4 @@ export interface ProxyClientOptions {
 /** An image as a page has it: bytes, a Blob or File, or base64 text. */
 export type ImageSource = Uint8Array | ArrayBuffer | Blob;
 
-export interface QuotaInvoiceParams {
-  /** The invoice photo; exclusive with `url`. A string is base64 (or a data URL). */
-  image?: ImageSource | string;
-  /** A public http(s) URL of the photo; exclusive with `image`. */
-  url?: string;
-  enterpriseProjectId?: string;
-}
-
-export interface QuotaInvoiceResult {
-  number: string | null;
-  code: string | null;
-  location: string | null;
-  amount: string | null;
-  /** `amount` in integer cents (fen), or null when it cannot be read with certainty. */
-  amountCents: number | null;
-  confidence: { number: number | null; code: number | null; location: number | null; amount: number | null };
-  requestId: string | null;
-  raw: JsonValue;
-}
-
-export interface VerifyBizLicenseParams {
-  /** The licence photo as bytes or a Blob. */
-  image?: ImageSource;
-  /** The licence photo as base64 text. */
-  imageBase64?: string;
-  imageUrl?: string;
-  /** With an image: also verify these fields. */
-  imageConfig?: { regNum?: true; name?: boolean; address?: boolean };
-  /** Without an image: the credit code (checked locally first) or registration number. */
-  regNum?: string;
-  name?: string;
-  address?: string;
-  /** Send regNum without the local check-character test. */
-  skipRegNumCheck?: boolean;
-}
-
-export interface VerifyBasicBizLicenseParams extends VerifyBizLicenseParams {
-  /** 1 or true returns the registered capital; other values do not (as the document says). */
-  regCapital?: boolean | number;
-}
-
-export interface BizLicenseVerifyResult {
-  regNum: string | null;
-  name: string | null;
-  address: string | null;
-}
-
-export interface BasicBizLicenseResult {
-  errorCode: number | null;
-  creditCode: string | null;
-  opfrom: string | null;
-  opto: string | null;
-  frname: string | null;
-  entstatus: string | null;
-  zsopscope: string | null;
-  reason: string | null;
-  oriregno: string | null;
-  verifyRegno: string | null;
-  regno: string | null;
-  verifyEntname: string | null;
-  entname: string | null;
-  verifyDom: string | null;
-  dom: string | null;
-  regNumResult: BizLicenseVerifyResult | null;
-  regCapital: string | null;
-  requestId: string | null;
-  raw: JsonValue;
-}
-
-export interface BizLicenseResult {
-  errorCode: number | null;
-  creditCode: string | null;
-  orgCode: string | null;
-  openFrom: string | null;
-  openTo: string | null;
-  frName: string | null;
-  enterpriseStatus: string | null;
-  operateScopeAndForm: string | null;
-  regCap: string | null;
-  regCapCur: string | null;
-  regOrg: string | null;
-  esDate: string | null;
-  enterpriseType: string | null;
-  cancelDate: string | null;
-  revokeDate: string | null;
-  abuItem: string | null;
-  cbuItem: string | null;
-  apprDate: string | null;
-  province: string | null;
-  city: string | null;
-  county: string | null;
-  areaCode: string | null;
-  industryPhyCode: string | null;
-  industryPhyName: string | null;
-  industryCode: string | null;
-  industryName: string | null;
-  operateScope: string | null;
-  verifyRegNo: string | null;
-  regNo: string | null;
-  verifyEnterpriseName: string | null;
-  enterpriseName: string | null;
-  verifyAddress: string | null;
-  address: string | null;
-  regNumResult: BizLicenseVerifyResult | null;
-  requestId: string | null;
-  raw: JsonValue;
-}
 "#;

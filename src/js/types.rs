@@ -4,9 +4,6 @@ use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = r#"
-/** A target service whose documented image limits are checked. */
-export type Target = "huawei.quotaInvoice" | "tencent.bizLicense";
-
 /** An image container format the probe recognises. */
 export type ImageFormat = "jpeg" | "png" | "bmp" | "tiff" | "gif" | "webp" | "heif" | "avif";
 

@@ -319,9 +319,6 @@ export interface WorkerEnv {
  */
 export function handleRequest(request: Request, env: WorkerEnv, ctx?: unknown): Promise<Response>;
 
-/** A capture-token scope: the operations a page may call through the proxy. */
-export type CaptureScope = "huawei.quotaInvoice" | "tencent.bizLicense";
-
 export interface IssueCaptureTokenOptions {
   scope: CaptureScope | CaptureScope[];
   /** Lifetime, 1 to 86400 seconds. */

@@ -178,7 +178,8 @@ pub fn admit(
     let admin_enabled = cfg.admin_secret.is_some();
 
     if req.method.eq_ignore_ascii_case("OPTIONS") {
-        let capture_path = matches!(path, "/v1/huawei/quota-invoice" | "/v1/tencent/biz-license");
+        let capture_path =
+            crate::api::registry::OPERATIONS.iter().any(|d| d.path == path && !d.is_admin());
         return Err(match &decision {
             Decision::Refused => fail(&decision, forbidden_origin()),
             _ if !capture_path => fail(

@@ -2,7 +2,7 @@
 //! backend issues to a page with a secret it shares with the worker.
 //!
 //! Format: `v1.<payload>.<mac>` where `payload` is the base64url (no padding)
-//! of `{"scope":["huawei.quotaInvoice"],"exp":<unix seconds>,"nonce":"…"}`
+//! of `{"scope":["<provider>.<operation>"],"exp":<unix seconds>,"nonce":"…"}`
 //! and `mac` the base64url of HMAC-SHA256(secret, `"v1." + payload`). The
 //! MAC is checked in constant time before the payload is parsed. The nonce
 //! names the token for the rate limiter.
@@ -19,8 +19,6 @@ pub const PREFIX: &str = "v1";
 pub const MAX_TTL_SECS: u64 = 86_400;
 /// The longest token accepted, before any decoding.
 pub const MAX_TOKEN_LEN: usize = 1024;
-/// The scopes a token may carry: the capture routes.
-pub const SCOPES: [&str; 2] = ["huawei.quotaInvoice", "tencent.bizLicense"];
 
 /// What a token grants.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -94,10 +92,11 @@ pub fn issue(
             "the token secret must be at least 32 characters",
         ));
     }
-    if scope.is_empty() || scope.iter().any(|s| !SCOPES.contains(&s.as_str())) {
+    let known = crate::api::registry::scopes();
+    if scope.is_empty() || scope.iter().any(|s| !known.contains(&s.as_str())) {
         return Err(Error::invalid_argument(
             "token.scope",
-            "scope must be one or more of huawei.quotaInvoice, tencent.bizLicense",
+            format!("scope must be one or more of {}", known.join(", ")),
         ));
     }
     if ttl_secs == 0 || ttl_secs > MAX_TTL_SECS {
@@ -232,7 +231,11 @@ mod tests {
         assert_eq!(e.code(), "token.forged");
         // A payload edited to widen the scope keeps the old MAC.
         let parts: Vec<&str> = t.split('.').collect();
-        let wide = Claims { scope: scope(&SCOPES), exp: NOW + 60, nonce: "x".into() };
+        let wide = Claims {
+            scope: scope(&crate::api::registry::scopes()),
+            exp: NOW + 60,
+            nonce: "x".into(),
+        };
         let forged =
             format!("v1.{}.{}", b64url_encode(&serde_json::to_vec(&wide).unwrap()), parts[2]);
         assert_eq!(
@@ -253,7 +256,8 @@ mod tests {
         let t = issue_one(60);
         let e = verify(SECRET, Some(&t), "tencent.bizLicense", NOW).unwrap_err();
         assert_eq!((e.code(), e.status()), ("token.scope", Some(403)));
-        let both = issue(SECRET, &scope(&SCOPES), 60, NOW, b"nonce-0123").unwrap();
+        let both =
+            issue(SECRET, &scope(&crate::api::registry::scopes()), 60, NOW, b"nonce-0123").unwrap();
         assert!(verify(SECRET, Some(&both), "tencent.bizLicense", NOW).is_ok());
     }
 

@@ -68,7 +68,7 @@ pub fn intake(text: &str, limits: &Limits) -> Result<Decoded, Refusal> {
     validate_base64(text).map_err(|e| Refusal::Base64(e.message().to_owned()))?;
     let bytes = decode_base64(text).ok_or_else(|| Refusal::Base64("invalid base64".to_owned()))?;
     let info = probe(&bytes).map_err(|e| Refusal::Unreadable(e.message().to_owned()))?;
-    let check = check_with(&info, &limits.clone().with_max_base64(u64::MAX));
+    let check = check_with(&info, &(*limits).with_max_base64(u64::MAX));
     if let Some(v) = check.violations.iter().find(|v| v.code == "image.format") {
         return Err(Refusal::Format(v.message.clone()));
     }
