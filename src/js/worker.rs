@@ -14,8 +14,9 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::js::client::{call, CallSettings};
 use crate::js::convert::{append_range, as_bytes_view, get, set, wrong_type};
 use crate::js::transport::Request;
+use crate::worker::config::BODY_GRACE_MS;
 use crate::worker::handler::{self, Admitted, Incoming, Reply};
-use crate::worker::limits::RateLimiter;
+use crate::worker::limits::{BodyBudget, InFlight, RateLimiter, ReadPace};
 use crate::worker::{token, Failure, Route, WorkerConfig};
 
 /// Overall deadline of one upstream call: under the platform's wall-clock limits.
@@ -26,6 +27,10 @@ const UPSTREAM_RETRIES: u32 = 1;
 thread_local! {
     // Per-isolate counts: best-effort by design (see worker::limits).
     static LIMITER: RefCell<RateLimiter> = RefCell::new(RateLimiter::new());
+    // Body bytes held by every request of this isolate (cap set per request).
+    static BUDGET: RefCell<BodyBudget> = RefCell::new(BodyBudget::new(0));
+    // Uploads in flight per token.
+    static IN_FLIGHT: RefCell<InFlight> = RefCell::new(InFlight::new());
 }
 
 fn js_fn(target: &JsValue, name: &str) -> Option<Function> {
@@ -44,16 +49,83 @@ fn header(headers: &JsValue, name: &str) -> Option<String> {
 /// Why reading the body stopped.
 enum ReadError {
     TooLarge,
+    /// The isolate's in-flight body budget is spent.
+    Budget,
+    /// Past the deadline, or slower than the minimum rate.
+    Slow,
     Failed,
 }
 
-/// Reads `request.body` chunk by chunk, refusing (and cancelling the
-/// stream) as soon as more than `cap` bytes have arrived: an oversized upload
-/// is never held whole.
+/// Body bytes taken from the isolate's budget; given back on drop, however
+/// the request ends.
+struct Held(u64);
+
+impl Held {
+    fn take(&mut self, n: u64) -> bool {
+        let ok = BUDGET.with(|b| b.try_borrow_mut().is_ok_and(|mut b| b.take(n)));
+        if ok {
+            self.0 += n;
+        }
+        ok
+    }
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        let n = self.0;
+        BUDGET.with(|b| {
+            if let Ok(mut b) = b.try_borrow_mut() {
+                b.give(n);
+            }
+        });
+    }
+}
+
+/// One upload in flight for a token; left on drop.
+struct Slot(String);
+
+impl Slot {
+    fn enter(key: &str, max: u32) -> Option<Slot> {
+        let ok = IN_FLIGHT.with(|f| f.try_borrow_mut().is_ok_and(|mut f| f.enter(key, max)));
+        ok.then(|| Slot(key.to_owned()))
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        IN_FLIGHT.with(|f| {
+            if let Ok(mut f) = f.try_borrow_mut() {
+                f.leave(&self.0);
+            }
+        });
+    }
+}
+
+/// `promise`, or `undefined` once `ms` have passed (the timer is cleared either way).
+async fn within(promise: Promise, ms: u64) -> std::result::Result<JsValue, JsValue> {
+    let set_timeout = js_fn(&js_sys::global(), "setTimeout").ok_or(JsValue::NULL)?;
+    let mut timer = JsValue::UNDEFINED;
+    let timeout = Promise::new(&mut |resolve, _| {
+        timer =
+            set_timeout.call2(&JsValue::NULL, &resolve, &(ms as f64).into()).unwrap_or_default();
+    });
+    let result = JsFuture::from(Promise::race(&Array::of2(&promise, &timeout))).await;
+    if let Some(clear) = js_fn(&js_sys::global(), "clearTimeout") {
+        let _ = clear.call1(&JsValue::NULL, &timer);
+    }
+    result
+}
+
+/// Reads `request.body` chunk by chunk: refused (and the stream cancelled)
+/// past `cap` bytes, past the isolate's budget, or slower than `pace`. The
+/// chunks stay where the runtime put them until the end, then are copied
+/// once into a buffer of the size that arrived: no buffer is ever sized
+/// from what the caller declared.
 async fn read_body(
     request: &JsValue,
     cap: u64,
-    hint: Option<u64>,
+    pace: ReadPace,
+    held: &mut Held,
 ) -> std::result::Result<Vec<u8>, ReadError> {
     let body = get(request, "body");
     if body.is_null() || body.is_undefined() {
@@ -62,35 +134,55 @@ async fn read_body(
     let reader =
         js_fn(&body, "getReader").and_then(|f| f.call0(&body).ok()).ok_or(ReadError::Failed)?;
     let read = js_fn(&reader, "read").ok_or(ReadError::Failed)?;
-    let mut buf = Vec::with_capacity(hint.filter(|n| *n <= cap).unwrap_or(0) as usize);
+    let cancel = |why: ReadError| {
+        // Tell the sender to stop; its answer does not matter.
+        if let Some(cancel) = js_fn(&reader, "cancel") {
+            let _ = cancel.call0(&reader);
+        }
+        why
+    };
+    let chunks = Array::new();
+    let mut total: u64 = 0;
     loop {
+        let now = js_sys::Date::now().max(0.0) as u64;
+        let Some(wait) = pace.wait_ms(now, total) else { return Err(cancel(ReadError::Slow)) };
         let step = read
             .call0(&reader)
             .ok()
             .and_then(|p| p.dyn_into::<Promise>().ok())
             .ok_or(ReadError::Failed)?;
-        let result = JsFuture::from(step).await.map_err(|_| ReadError::Failed)?;
+        let result = within(step, wait).await.map_err(|_| ReadError::Failed)?;
+        if result.is_undefined() {
+            return Err(cancel(ReadError::Slow));
+        }
         if get(&result, "done").as_bool() == Some(true) {
-            return Ok(buf);
+            break;
         }
         let chunk = as_bytes_view(&get(&result, "value")).ok_or(ReadError::Failed)?;
-        let total = (buf.len() as u64).saturating_add(u64::from(chunk.length()));
+        let n = u64::from(chunk.length());
+        total = total.saturating_add(n);
         if total > cap {
-            // Tell the sender to stop; its answer does not matter.
-            if let Some(cancel) = js_fn(&reader, "cancel") {
-                let _ = cancel.call0(&reader);
-            }
-            return Err(ReadError::TooLarge);
+            return Err(cancel(ReadError::TooLarge));
         }
-        append_range(&mut buf, &chunk, 0, chunk.length());
+        if !held.take(n) {
+            return Err(cancel(ReadError::Budget));
+        }
+        chunks.push(&chunk);
     }
+    let mut buf = Vec::new();
+    buf.try_reserve_exact(total as usize).map_err(|_| ReadError::Budget)?;
+    for chunk in chunks.iter() {
+        let view: Uint8Array = chunk.unchecked_into();
+        append_range(&mut buf, &view, 0, view.length());
+    }
+    Ok(buf)
 }
 
 /// The gates, the body, the upstream call: always a [`Reply`].
-async fn handle(request: &JsValue, env: &JsValue) -> (Option<Route>, Reply) {
+async fn handle(request: &JsValue, env: &JsValue) -> (Option<Route>, Reply, Option<String>) {
     let cfg = match WorkerConfig::from_lookup(|k| get(env, k).as_string()) {
         Ok(c) => c,
-        Err(e) => return (None, Reply::config_error(e)),
+        Err(e) => return (None, Reply::config_error(e), None),
     };
     let headers = get(request, "headers");
     let h = |n: &str| header(&headers, n);
@@ -121,25 +213,51 @@ async fn handle(request: &JsValue, env: &JsValue) -> (Option<Route>, Reply) {
     });
     let a = match admitted {
         Ok(a) => a,
-        Err(reply) => return (None, reply),
+        Err(reply) => return (None, reply, None),
     };
-    let hint = clen.as_deref().and_then(|v| v.trim().parse().ok());
-    let reply = match forward(&cfg, &a, request, hint).await {
+    // One or two uploads per token at once: one holder cannot fill the isolate.
+    let _slot = match &a.token_id {
+        Some(id) => match Slot::enter(id, cfg.uploads_per_token) {
+            Some(s) => Some(s),
+            None => {
+                let reply = handler::failure(&cfg, &a, &handler::busy_token());
+                return (Some(a.route), reply, a.token_id.clone());
+            }
+        },
+        None => None,
+    };
+    BUDGET.with(|b| {
+        if let Ok(mut b) = b.try_borrow_mut() {
+            b.set_cap(cfg.inflight_body_bytes);
+        }
+    });
+    // Given back when this request ends, whichever way.
+    let mut held = Held(0);
+    let reply = match forward(&cfg, &a, request, &mut held).await {
         Ok(reply) => reply,
         Err(f) => handler::failure(&cfg, &a, &f),
     };
-    (Some(a.route), reply)
+    drop(held);
+    (Some(a.route), reply, a.token_id.clone())
 }
 
 async fn forward(
     cfg: &WorkerConfig,
     a: &Admitted,
     request: &JsValue,
-    hint: Option<u64>,
+    held: &mut Held,
 ) -> std::result::Result<Reply, Failure> {
-    let body = match read_body(request, a.cap, hint).await {
+    let pace = ReadPace {
+        start_ms: js_sys::Date::now().max(0.0) as u64,
+        deadline_ms: cfg.body_timeout_ms,
+        min_bytes_per_sec: cfg.body_min_bytes_per_sec,
+        grace_ms: BODY_GRACE_MS,
+    };
+    let body = match read_body(request, a.cap, pace, held).await {
         Ok(b) => b,
         Err(ReadError::TooLarge) => return Err(handler::too_large(a.cap)),
+        Err(ReadError::Budget) => return Err(handler::budget_spent()),
+        Err(ReadError::Slow) => return Err(handler::too_slow(cfg.body_timeout_ms)),
         Err(ReadError::Failed) => {
             let e = Error::invalid_argument("body.read", "the request body could not be read");
             return Err(Failure::local(e.with_status(400)));
@@ -191,6 +309,12 @@ fn to_response(reply: &Reply) -> std::result::Result<JsValue, JsValue> {
     Reflect::construct(&ctor, &Array::of2(&body, &init))
 }
 
+/// The size of this instance's wasm memory (it grows, never shrinks).
+fn wasm_memory_bytes() -> u64 {
+    let buffer = get(&wasm_bindgen::memory(), "buffer");
+    get(&buffer, "byteLength").as_f64().unwrap_or(0.0) as u64
+}
+
 fn log(line: &str) {
     let console = global("console");
     if let Some(f) = js_fn(&console, "log") {
@@ -204,9 +328,20 @@ fn log(line: &str) {
 pub fn handle_request(request: JsValue, env: JsValue, _ctx: JsValue) -> Promise {
     future_to_promise(async move {
         let start = js_sys::Date::now();
-        let (route, reply) = handle(&request, &env).await;
+        let (route, reply, token_id) = handle(&request, &env).await;
         let ms = (js_sys::Date::now() - start).max(0.0) as u64;
-        log(&handler::log_line(route, reply.status, reply.code.as_deref(), ms));
+        let ray = header(&get(&request, "headers"), "cf-ray");
+        let line = handler::LogLine {
+            route,
+            status: reply.status,
+            code: reply.code.as_deref(),
+            ms,
+            token_id: token_id.as_deref(),
+            ray: ray.as_deref(),
+            wasm_bytes: wasm_memory_bytes(),
+            limits: "isolate",
+        };
+        log(&line.to_json());
         to_response(&reply)
     })
 }
@@ -307,6 +442,14 @@ export interface WorkerEnv {
   /** "MB" of the base64 budgets as 10^6 bytes ("decimal", the default) or 2^20 ("binary"). */
   MEGABYTES?: "decimal" | "binary";
   RATE_LIMIT_PER_MINUTE?: string;
+  /** Body bytes one isolate holds at once over all requests (default 32000000); past it, 503. */
+  INFLIGHT_BODY_BYTES?: string;
+  /** Uploads one token may have in flight at once (default 2); another is 429. */
+  UPLOADS_PER_TOKEN?: string;
+  /** The longest an upload may take, in ms (default 30000); past it, 408. */
+  BODY_TIMEOUT_MS?: string;
+  /** The slowest average upload rate after 3 s, bytes/s (default 8192; 0: none). */
+  BODY_MIN_BYTES_PER_SEC?: string;
   /** Base URL replacing the Huawei hosts (e.g. the emulator). */
   UPSTREAM_HUAWEI?: string;
   /** Base URL replacing the Tencent host (e.g. the emulator). */

@@ -19,7 +19,7 @@ pub const SECRET_VARS: [&str; 5] =
     ["HUAWEI_SK", "TENCENT_SECRET_KEY", "CAPTURE_TOKEN_SECRET", "ADMIN_SECRET", "HUAWEI_AK"];
 
 /// Every variable the worker reads.
-pub const ALL_VARS: [&str; 15] = [
+pub const ALL_VARS: [&str; 19] = [
     "HUAWEI_AK",
     "HUAWEI_SK",
     "HUAWEI_PROJECT_ID",
@@ -35,6 +35,10 @@ pub const ALL_VARS: [&str; 15] = [
     "RATE_LIMIT_PER_MINUTE",
     "UPSTREAM_HUAWEI",
     "UPSTREAM_TENCENT",
+    "INFLIGHT_BODY_BYTES",
+    "UPLOADS_PER_TOKEN",
+    "BODY_TIMEOUT_MS",
+    "BODY_MIN_BYTES_PER_SEC",
 ];
 
 /// The default body cap: the largest base64 budget (Huawei, 10 MB) plus room
@@ -42,6 +46,18 @@ pub const ALL_VARS: [&str; 15] = [
 pub const DEFAULT_MAX_BODY_BYTES: u64 = 10_100_000;
 /// The default number of requests per capture token per minute.
 pub const DEFAULT_RATE_LIMIT_PER_MINUTE: u32 = 30;
+/// The default in-flight body budget of one isolate: with the base64 copy
+/// made for the provider, about 2.5 times this is held at the peak, well
+/// under an isolate's 128 MB.
+pub const DEFAULT_INFLIGHT_BODY_BYTES: u64 = 32_000_000;
+/// The default number of uploads one token may have in flight at once.
+pub const DEFAULT_UPLOADS_PER_TOKEN: u32 = 2;
+/// The default time an upload may take, start to end.
+pub const DEFAULT_BODY_TIMEOUT_MS: u64 = 30_000;
+/// The default slowest average upload rate, after [`BODY_GRACE_MS`].
+pub const DEFAULT_BODY_MIN_BYTES_PER_SEC: u64 = 8_192;
+/// Time before the minimum rate counts.
+pub const BODY_GRACE_MS: u64 = 3_000;
 /// Room for the non-image parts of a JSON or multipart body.
 pub const FRAMING_ALLOWANCE: u64 = 100_000;
 /// The shortest capture-token secret accepted: 128 bits of hex or base64.
@@ -109,6 +125,14 @@ pub struct WorkerConfig {
     pub max_body_bytes: u64,
     /// Requests per capture token per minute; 0 turns the limit off.
     pub rate_limit_per_minute: u32,
+    /// Body bytes one isolate holds at once over all requests (`INFLIGHT_BODY_BYTES`).
+    pub inflight_body_bytes: u64,
+    /// Uploads one token may have in flight at once (`UPLOADS_PER_TOKEN`).
+    pub uploads_per_token: u32,
+    /// The longest an upload may take (`BODY_TIMEOUT_MS`).
+    pub body_timeout_ms: u64,
+    /// The slowest average upload rate accepted (`BODY_MIN_BYTES_PER_SEC`, 0: none).
+    pub body_min_bytes_per_sec: u64,
     /// How "MB" in the documents' base64 budgets is read (`MEGABYTES`:
     /// `decimal`, the default, or `binary`).
     pub megabytes: Megabytes,
@@ -216,6 +240,23 @@ impl WorkerConfig {
                 config_error("RATE_LIMIT_PER_MINUTE", "must be a number from 0 to 100000")
             })?,
         };
+        let number = |var: &str, dflt: u64, lo: u64, hi: u64| -> Result<u64> {
+            match get(var) {
+                None => Ok(dflt),
+                Some(v) => {
+                    v.parse::<u64>().ok().filter(|n| (lo..=hi).contains(n)).ok_or_else(|| {
+                        config_error(var, &format!("must be a number from {lo} to {hi}"))
+                    })
+                }
+            }
+        };
+        let inflight_body_bytes =
+            number("INFLIGHT_BODY_BYTES", DEFAULT_INFLIGHT_BODY_BYTES, 1_000_000, 100_000_000)?;
+        let uploads_per_token =
+            number("UPLOADS_PER_TOKEN", u64::from(DEFAULT_UPLOADS_PER_TOKEN), 1, 16)? as u32;
+        let body_timeout_ms = number("BODY_TIMEOUT_MS", DEFAULT_BODY_TIMEOUT_MS, 500, 300_000)?;
+        let body_min_bytes_per_sec =
+            number("BODY_MIN_BYTES_PER_SEC", DEFAULT_BODY_MIN_BYTES_PER_SEC, 0, 100_000_000)?;
         let megabytes = match get("MEGABYTES") {
             None => Megabytes::Decimal,
             Some(v) => Megabytes::from_name(v.trim())
@@ -230,6 +271,10 @@ impl WorkerConfig {
             admin_secret,
             max_body_bytes,
             rate_limit_per_minute,
+            inflight_body_bytes,
+            uploads_per_token,
+            body_timeout_ms,
+            body_min_bytes_per_sec,
             secrets,
         })
     }
@@ -352,6 +397,8 @@ mod tests {
         let c = WorkerConfig::from_lookup(env(FULL)).unwrap();
         assert_eq!(c.max_body_bytes, DEFAULT_MAX_BODY_BYTES);
         assert_eq!(c.rate_limit_per_minute, DEFAULT_RATE_LIMIT_PER_MINUTE);
+        assert_eq!(c.inflight_body_bytes, DEFAULT_INFLIGHT_BODY_BYTES);
+        assert_eq!((c.uploads_per_token, c.body_timeout_ms), (2, 30_000));
         assert_eq!(c.allowed_authorities(), vec!["127.0.0.1:9000", "ocr.tencentcloudapi.com"]);
         assert!(c.ensure_allowed("http://127.0.0.1:9000/v2/x").is_ok());
         assert!(c.ensure_allowed("https://ocr.tencentcloudapi.com/").is_ok());
@@ -386,6 +433,9 @@ mod tests {
         assert!(WorkerConfig::from_lookup(env(&[("HUAWEI_AK", "a")])).is_err());
         assert!(WorkerConfig::from_lookup(env(&[("CAPTURE_TOKEN_SECRET", "short")])).is_err());
         assert!(WorkerConfig::from_lookup(env(&[("MAX_BODY_BYTES", "ten")])).is_err());
+        assert!(WorkerConfig::from_lookup(env(&[("INFLIGHT_BODY_BYTES", "10")])).is_err());
+        assert!(WorkerConfig::from_lookup(env(&[("UPLOADS_PER_TOKEN", "0")])).is_err());
+        assert!(WorkerConfig::from_lookup(env(&[("BODY_TIMEOUT_MS", "1")])).is_err());
         assert!(WorkerConfig::from_lookup(env(&[("UPSTREAM_TENCENT", "file:///x")])).is_err());
         assert!(WorkerConfig::from_lookup(env(&[("ALLOWED_ORIGINS", "*")])).is_err());
         let empty = WorkerConfig::from_lookup(env(&[])).unwrap();

@@ -69,6 +69,8 @@ pub struct Admitted {
     pub cap: u64,
     /// The CORS decision, for the answer's headers.
     pub cors: Decision,
+    /// The capture token's id (uploads in flight, budgets); `None` for admin calls.
+    pub token_id: Option<String>,
 }
 
 /// An answer: status, headers, and a JSON body (none for 204).
@@ -215,6 +217,7 @@ pub fn admit(
     let route = routes::route(req.method, path, &query, admin_enabled)
         .map_err(|e| fail(&decision, Failure::local(e)))?;
 
+    let mut token_id = None;
     let rate_key = if route.is_admin() {
         if req.origin.is_some() {
             // The admin secret must never live in a page.
@@ -248,6 +251,7 @@ pub fn admit(
         let presented = token::bearer(req.authorization);
         let claims = token::verify(secret.expose(), presented, scope, now_ms / 1000)
             .map_err(|e| fail(&decision, Failure::local(e)))?;
+        token_id = Some(claims.nonce.clone());
         format!("t:{}", claims.nonce)
     };
     if let Err(secs) = limiter.check(&rate_key, cfg.rate_limit_per_minute, now_ms) {
@@ -306,13 +310,36 @@ pub fn admit(
             return Err(fail(&decision, too_large(cap)));
         }
     }
-    Ok(Admitted { route, query, kind, cap, cors: decision })
+    Ok(Admitted { route, query, kind, cap, cors: decision, token_id })
 }
 
 /// The 413 refusal for a body over `cap` bytes.
 pub fn too_large(cap: u64) -> Failure {
     let msg = format!("the body is larger than this route accepts ({cap} bytes)");
     Failure::local(Error::new(ErrorKind::InvalidArgument, "body.too_large", msg).with_status(413))
+}
+
+/// The 503 refusal when the isolate holds as many body bytes as it may.
+pub fn budget_spent() -> Failure {
+    let e = Error::new(ErrorKind::Unavailable, "body.budget", "the proxy is busy; retry shortly");
+    Failure::local(e.with_status(503).with_retryable(true)).with_retry_after(1)
+}
+
+/// The 429 refusal of an upload while the token has its share in flight.
+pub fn busy_token() -> Failure {
+    let e = Error::new(
+        ErrorKind::Throttled,
+        "upload.concurrent",
+        "this token has uploads in flight; wait for their answers",
+    );
+    Failure::local(e.with_status(429).with_retryable(true)).with_retry_after(1)
+}
+
+/// The 408 refusal of an upload past its deadline or under the minimum rate.
+pub fn too_slow(deadline_ms: u64) -> Failure {
+    let msg = format!("the upload was too slow (all of it within {deadline_ms} ms)");
+    let e = Error::new(ErrorKind::Timeout, "body.timeout", msg);
+    Failure::local(e.with_status(408).with_retryable(true))
 }
 
 fn unknown_param(name: &str) -> Error {
@@ -468,16 +495,55 @@ pub fn failure(cfg: &WorkerConfig, admitted: &Admitted, f: &Failure) -> Reply {
     Reply::failure(Some(cfg), &admitted.cors, f)
 }
 
-/// The log line: route, status, error code and duration; never headers,
-/// tokens, bodies or secrets.
+/// One request's log line: never headers, tokens, bodies or secrets. The
+/// token appears as a hash of its id, enough to group one token's requests.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct LogLine<'a> {
+    /// The route, when one was matched.
+    pub route: Option<Route>,
+    /// The answer's status.
+    pub status: u16,
+    /// The error code of a refusal.
+    pub code: Option<&'a str>,
+    /// Milliseconds spent.
+    pub ms: u64,
+    /// The capture token's id (hashed before it is written).
+    pub token_id: Option<&'a str>,
+    /// Cloudflare's `CF-Ray`, to find the request in Cloudflare's own logs.
+    pub ray: Option<&'a str>,
+    /// The isolate's wasm memory after the request, in bytes.
+    pub wasm_bytes: u64,
+    /// Where the limits hold: `"global"` (bindings configured) or `"isolate"`.
+    pub limits: &'a str,
+}
+
+/// The hashed form of a token id in logs: 12 hex characters of its SHA-256.
+pub fn token_hash(id: &str) -> String {
+    sha256_hex(id.as_bytes()).chars().take(12).collect()
+}
+
+impl LogLine<'_> {
+    /// The JSON line.
+    pub fn to_json(&self) -> String {
+        let ray: Option<String> = self.ray.map(|r| r.chars().take(64).collect());
+        serde_json::json!({
+            "route": self.route.map(Route::name),
+            "status": self.status,
+            "code": self.code,
+            "ms": self.ms,
+            "token": self.token_id.map(token_hash),
+            "ray": ray,
+            "wasmBytes": self.wasm_bytes,
+            "limits": self.limits,
+        })
+        .to_string()
+    }
+}
+
+/// The log line of the plain fields (kept for callers of the older form).
 pub fn log_line(route: Option<Route>, status: u16, code: Option<&str>, ms: u64) -> String {
-    serde_json::json!({
-        "route": route.map(Route::name),
-        "status": status,
-        "code": code,
-        "ms": ms,
-    })
-    .to_string()
+    serde_json::json!({ "route": route.map(Route::name), "status": status, "code": code, "ms": ms })
+        .to_string()
 }
 
 #[cfg(test)]
@@ -696,6 +762,25 @@ mod tests {
         assert!(!body.contains(ADMIN) && !body.contains("dev-sk-secret"), "{body}");
         let line = log_line(Some(Route::QuotaInvoice), 200, None, 12);
         assert_eq!(line, r#"{"code":null,"ms":12,"route":"huawei.quotaInvoice","status":200}"#);
+    }
+
+    #[test]
+    fn log_lines_hash_the_token_and_carry_the_ray() {
+        let line = LogLine {
+            route: Some(Route::QuotaInvoice),
+            status: 408,
+            code: Some("body.timeout"),
+            token_id: Some("nonce-123"),
+            ray: Some("8f00aa-SJC"),
+            wasm_bytes: 1_114_112,
+            limits: "isolate",
+            ..Default::default()
+        }
+        .to_json();
+        assert!(!line.contains("nonce-123"), "{line}");
+        assert!(line.contains(&format!("\"token\":\"{}\"", token_hash("nonce-123"))), "{line}");
+        assert!(line.contains("\"ray\":\"8f00aa-SJC\"") && line.contains("\"wasmBytes\":1114112"));
+        assert_eq!(token_hash("a").len(), 12);
     }
 
     #[test]

@@ -109,7 +109,8 @@ try {
     body: JSON.stringify({ route: "VerifyBizLicense", spec: "status=503;retry-after=0" }),
   });
   if (!arm.ok) throw new Error(`arming the fault failed: ${arm.status}`);
-  const token = issueCaptureToken(SECRET, { scope: ["huawei.quotaInvoice", "tencent.bizLicense"], ttlSeconds: 86_400 });
+  // A token per request, as pages get them: one token has at most two uploads in flight.
+  const token = () => issueCaptureToken(SECRET, { scope: ["huawei.quotaInvoice", "tencent.bizLicense"], ttlSeconds: 900 });
   sample("start");
   const start = Date.now();
   const deadline = soakSeconds ? start + soakSeconds * 1000 : Infinity;
@@ -125,7 +126,7 @@ try {
       try {
         const res = await fetch(`${worker.url}${k.route}`, {
           method: "POST",
-          headers: { "content-type": k.type, authorization: `Bearer ${k.auth ?? token}`, origin: "https://app.example" },
+          headers: { "content-type": k.type, authorization: `Bearer ${k.auth ?? token()}`, origin: "https://app.example" },
           body: k.body,
         });
         const json = await res.json().catch(() => null);
