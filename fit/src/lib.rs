@@ -37,7 +37,7 @@ pub const WORKER_MEMORY: u64 = 128 << 20;
 
 /// What libheif-js takes to decode a HEIF, per displayed pixel: its own
 /// heap (the coded planes, the RGBA conversion, the module) plus the RGBA
-/// handed over, measured in Node on 12 MP photos.
+/// handed over: 100–127 MB of heap plus 48 MB of RGBA for a 12 MP photo in Node.
 pub const HEIF_BYTES_PER_PIXEL: u64 = 14;
 
 /// The memory a HEIF decode of `width`×`height` pixels takes, about.
