@@ -40,6 +40,8 @@ test-pkg: pkg
 	node --test tests/pkg/
 	node tests/pkg/browser.mjs
 	node tests/pkg/fit-browser.mjs
+	node tests/pkg/fit-heif-browser.mjs
+	node tests/pkg/fit-heif-workerd.mjs
 	node tests/pkg/workerd.mjs
 	node tests/consumer/run.mjs
 	$(MAKE) lint-pkg

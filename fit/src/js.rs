@@ -1,19 +1,50 @@
 //! The wasm export: `fitImage` of `ocr-edge/fit`, same arguments and result
 //! as the core's, with the pure-Rust codecs. It yields to the event loop
-//! between encodes, so timers and I/O still run during a long fit.
+//! between encodes, so timers and I/O still run during a long fit, and
+//! checks `options.signal` there.
+//!
+//! HEIC/HEIF: decoded by the optional peer libheif-js (through the
+//! package's `heif/` hook) in Node and browsers. Edge workers never decode
+//! them: workerd refuses to compile WebAssembly from bytes at run time,
+//! which is how libheif-js starts, and a 12 MP photo needs more than a
+//! worker's 128 MB; such a fit is refused before any work.
 
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
+use ocr_edge::image::{probe, Format};
 use ocr_edge::js::convert::{as_bytes_view, get, wrong_type};
 use ocr_edge::js::fit::{
-    limits_from_js, progress_callback, report_progress, result_to_js, untouched_to_js,
-    FitOptionsArg,
+    decode_heif, limits_from_js, progress_callback, report_progress, result_to_js, untouched_to_js,
+    Abort, FitOptionsArg,
 };
-use ocr_edge::{Error, Result};
+use ocr_edge::{Error, ErrorKind, Result};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::Fitter;
+use crate::pixels::{Layout, Pixels};
+use crate::{heif_bytes_needed, Fitter, WORKER_MEMORY};
+
+/// Whether this is an edge worker (workerd says so in `navigator.userAgent`).
+fn in_worker() -> bool {
+    let global: JsValue = js_sys::global().into();
+    get(&get(&global, "navigator"), "userAgent").as_string().as_deref()
+        == Some("Cloudflare-Workers")
+}
+
+/// The typed refusal of a HEIF in an edge worker, before any work.
+fn heif_in_worker(width: u32, height: u32) -> Error {
+    let mb = heif_bytes_needed(width, height).div_ceil(1 << 20);
+    Error::new(
+        ErrorKind::Unavailable,
+        "fit.heif_in_worker",
+        format!(
+            "HEIC/HEIF is not decoded in edge workers: decoding this {width}×{height} px image takes about {mb} MB \
+             (a worker has {} MB), and workers may not compile the decoder's WebAssembly at run time; \
+             fit it in the browser or in Node, or send JPEG or PNG",
+            WORKER_MEMORY >> 20
+        ),
+    )
+}
 
 /// Copies the whole input into wasm memory: decoding needs all of it.
 async fn input_bytes(input: &JsValue) -> Result<Vec<u8>> {
@@ -72,16 +103,40 @@ pub async fn fit_image_pure(
 
 async fn fit(input: &JsValue, target: &JsValue, options: &JsValue) -> Result<JsValue> {
     let limits = limits_from_js(target, options)?;
+    let abort = Abort::from_options(options)?;
     let on_progress = progress_callback(options);
     let bytes = input_bytes(input).await?;
-    let mut fitter = Fitter::new(&bytes, &limits)?;
-    if fitter.planner.untouched() {
+    abort.check()?;
+    let info = probe(&bytes)?;
+    let mut fitter = if info.format == Format::Heif {
+        let (w, h) = (info.display_width, info.display_height);
+        let check = ocr_edge::image::fit::Planner::new(&info, &limits)?;
+        if check.untouched() {
+            return untouched_to_js(input, &info).await;
+        }
+        if in_worker() {
+            return Err(heif_in_worker(w, h));
+        }
+        let rgba = decode_heif(&Uint8Array::from(bytes.as_slice()), options, &abort).await?;
+        let pixels = Pixels {
+            width: rgba.width,
+            height: rgba.height,
+            layout: Layout::Rgba,
+            data: rgba.data.to_vec(),
+        };
+        drop(rgba);
+        Fitter::from_pixels(&bytes, info, pixels, &limits)?
+    } else {
+        Fitter::new(&bytes, &limits)?
+    };
+    if fitter.untouched() {
         let info = *fitter.input_info();
         return untouched_to_js(input, &info).await;
     }
     while let Some(p) = fitter.step()? {
         report_progress(on_progress.as_ref(), p.step as usize, &p.last);
         yield_now().await;
+        abort.check()?;
     }
     let fitted = fitter.result()?;
     let out = Uint8Array::from(fitted.bytes.as_slice());

@@ -32,6 +32,19 @@ use ocr_edge::Result;
 
 use pixels::{Layout, Oriented, Pixels};
 
+/// The memory of an edge worker (workerd's isolate limit).
+pub const WORKER_MEMORY: u64 = 128 << 20;
+
+/// What libheif-js takes to decode a HEIF, per displayed pixel: its own
+/// heap (the coded planes, the RGBA conversion, the module) plus the RGBA
+/// handed over: 100–127 MB of heap plus 48 MB of RGBA for a 12 MP photo in Node.
+pub const HEIF_BYTES_PER_PIXEL: u64 = 14;
+
+/// The memory a HEIF decode of `width`×`height` pixels takes, about.
+pub fn heif_bytes_needed(width: u32, height: u32) -> u64 {
+    u64::from(width) * u64::from(height) * HEIF_BYTES_PER_PIXEL
+}
+
 /// What a fit gives.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Fitted {
@@ -65,6 +78,9 @@ pub struct Progress {
 pub struct Fitter<'a> {
     input: &'a [u8],
     info: ImageInfo,
+    /// How the pixels in `base` are stored: the input's EXIF orientation,
+    /// or 1 for pixels decoded upright elsewhere.
+    orientation: u8,
     planner: Planner,
     /// The picture every try is resized from: the source, then its copy at
     /// the largest allowed size once made.
@@ -80,8 +96,57 @@ impl<'a> Fitter<'a> {
     /// Probes the input and plans the fit; decodes nothing yet.
     pub fn new(input: &'a [u8], limits: &Limits) -> Result<Fitter<'a>> {
         let info = probe(input)?;
+        Fitter::plan(input, info, None, limits)
+    }
+
+    /// Plans the fit of an input whose pixels were decoded elsewhere
+    /// (a HEIF through libheif-js), upright at its displayed size.
+    pub fn from_pixels(
+        input: &'a [u8],
+        info: ImageInfo,
+        pixels: Pixels,
+        limits: &Limits,
+    ) -> Result<Fitter<'a>> {
+        if (pixels.width, pixels.height) != (info.display_width, info.display_height)
+            || pixels.data.len() as u64
+                != u64::from(pixels.width)
+                    * u64::from(pixels.height)
+                    * pixels.layout.channels() as u64
+        {
+            return Err(ocr_edge::Error::invalid_image(
+                "image.decode",
+                format!(
+                    "the decoded picture is {}×{} px, not the displayed {}×{} px",
+                    pixels.width, pixels.height, info.display_width, info.display_height
+                ),
+            ));
+        }
+        Fitter::plan(input, info, Some(pixels), limits)
+    }
+
+    fn plan(
+        input: &'a [u8],
+        info: ImageInfo,
+        base: Option<Pixels>,
+        limits: &Limits,
+    ) -> Result<Fitter<'a>> {
         let planner = Planner::new(&info, limits)?;
-        Ok(Fitter { input, info, planner, base: None, cache: None, long_max: None, best: None })
+        let orientation = if base.is_some() { 1 } else { info.orientation };
+        Ok(Fitter {
+            input,
+            info,
+            orientation,
+            planner,
+            base,
+            cache: None,
+            long_max: None,
+            best: None,
+        })
+    }
+
+    /// Whether the input already fits and is returned as it is.
+    pub fn untouched(&self) -> bool {
+        self.planner.untouched()
     }
 
     /// The probe of the input.
@@ -112,7 +177,8 @@ impl<'a> Fitter<'a> {
         self.result()
     }
 
-    fn result(self) -> Result<Fitted> {
+    /// The result once [`Fitter::step`] gives `None`.
+    pub fn result(self) -> Result<Fitted> {
         match self.planner.finish()? {
             Decision::Untouched => Ok(Fitted {
                 bytes: self.input.to_vec(),
@@ -153,7 +219,7 @@ impl<'a> Fitter<'a> {
                 c.flatten();
             }
         }
-        let swap = self.info.orientation >= 5;
+        let swap = self.orientation >= 5;
         let (w, h) = if swap { (probe.height, probe.width) } else { (probe.width, probe.height) };
         let long = probe.width.max(probe.height);
         let largest = *self.long_max.get_or_insert(long);
@@ -187,7 +253,7 @@ impl<'a> Fitter<'a> {
     }
 
     fn encode_from(&self, px: &Pixels, probe: &Probe) -> Result<Vec<u8>> {
-        let view = Oriented::new(px, self.info.orientation);
+        let view = Oriented::new(px, self.orientation);
         match probe.format {
             Format::Png => pixels::encode_png(&view),
             _ => pixels::encode_jpeg(&view, probe.quality_percent()),

@@ -5,5 +5,10 @@ import init, { fitImagePure } from "./ocr_edge_fit.js";
 
 await init({ module_or_path: new URL("./ocr_edge_fit_bg.wasm", import.meta.url) });
 
+// HEIC/HEIF where the runtime cannot decode them: heif/index.js and the
+// optional libheif-js are loaded only when such a file arrives.
+globalThis[Symbol.for("ocr-edge.heif")] ??= (bytes, loadHeif) =>
+  import("../heif/index.js").then((m) => m.decodeHeif(bytes, loadHeif));
+
 export const fitImage = fitImagePure;
 globalThis[Symbol.for("ocr-edge.fit")] ??= fitImage;

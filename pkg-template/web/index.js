@@ -46,6 +46,11 @@ async function loadWasm() {
   throw err;
 }
 
+// HEIC/HEIF where the runtime cannot decode them: heif/index.js and the
+// optional libheif-js are loaded only when such a file arrives.
+globalThis[Symbol.for("ocr-edge.heif")] ??= (bytes, loadHeif) =>
+  import("../heif/index.js").then((m) => m.decodeHeif(bytes, loadHeif));
+
 await init({ module_or_path: await loadWasm() });
 
 export * from "./ocr_edge.js";

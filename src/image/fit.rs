@@ -9,6 +9,12 @@
 //!
 //! The search, bounded to [`MAX_ENCODES`] encodes:
 //! 1. untouched when the image already passes every limit and is upright;
+//!    when it passes but is stored turned (EXIF orientation 2–8), JPEG
+//!    quality is searched at full size with the input's own size as the
+//!    budget: the providers' documents do not say they apply the EXIF
+//!    orientation, so the result is upright, but never larger than the
+//!    input (or, when even the lowest quality is larger, the smallest
+//!    encode within the target's budget);
 //! 2. the largest scale the pixel limits allow (never above 1: no upscaling);
 //! 3. for lossless sources (PNG, GIF, BMP, TIFF), PNG at that scale, kept if it fits;
 //! 4. JPEG quality searched between [`QUALITY_MIN`] and [`QUALITY_MAX`] at that scale;
@@ -235,7 +241,13 @@ enum Phase {
 pub struct Planner {
     width: u32,
     height: u32,
+    /// The limits searched against: the target's, with the input's own
+    /// size as the budget when only the orientation needs fixing.
     limits: Limits,
+    /// The target's own base64 budget.
+    budget: u64,
+    /// The input passes every limit but is stored turned: fix that only.
+    turn_only: bool,
     untouched: bool,
     /// The long side at the largest allowed scale, and at the smallest.
     long_max: u32,
@@ -268,7 +280,9 @@ impl Planner {
             return Err(Error::invalid_image("image.corrupt", "the image has no pixels"));
         }
         let (long, short) = (w.max(h), w.min(h));
-        let untouched = check_with(info, limits).ok && info.orientation <= 1;
+        let passes = check_with(info, limits).ok;
+        let untouched = passes && info.orientation <= 1;
+        let turn_only = passes && !untouched;
         if short < limits.min_side {
             return Err(cannot_fit(
                 "image.too_small",
@@ -283,7 +297,14 @@ impl Planner {
         let mut planner = Planner {
             width: w,
             height: h,
-            limits: *limits,
+            limits: if turn_only {
+                let own = base64_len(info.byte_length).max(4);
+                limits.with_max_base64(own.min(limits.max_base64))
+            } else {
+                *limits
+            },
+            budget: limits.max_base64,
+            turn_only,
             untouched,
             long_max: long.min(limits.max_side).max(1),
             long_min: 1,
@@ -315,7 +336,8 @@ impl Planner {
         } {
             long_min += 1;
         }
-        planner.long_min = long_min;
+        // Turning only: the size already passes, so it is kept.
+        planner.long_min = if turn_only { planner.long_max } else { long_min };
         let lossless =
             matches!(info.format, Format::Png | Format::Gif | Format::Bmp | Format::Tiff);
         planner.phase = if lossless && limits.formats.contains(&Format::Png) {
@@ -392,7 +414,8 @@ impl Planner {
 
     /// Whether the best result so far is close enough to the budget.
     fn good_enough(&self) -> bool {
-        self.best_step().is_some_and(|s| s.base64 as f64 >= AIM * self.limits.max_base64 as f64)
+        self.best_step()
+            .is_some_and(|s| s.fits && s.base64 as f64 >= AIM * self.limits.max_base64 as f64)
     }
 
     /// The next encode to try, or `None` when done (then call [`Planner::finish`]).
@@ -507,13 +530,20 @@ impl Planner {
         let fits = base64 <= self.limits.max_base64;
         self.steps.push(Step { probe, bytes, base64, fits });
         let index = self.steps.len() - 1;
-        let better = fits
-            && match self.best_step() {
+        let better = if fits {
+            match self.best_step() {
                 None => true,
                 // PNG is lossless, so any PNG that fits is kept; among JPEGs the
                 // larger file is the larger or better image.
-                Some(b) => b.probe.format == Format::Jpeg && bytes > b.bytes,
-            };
+                Some(b) => !b.fits || (b.probe.format == Format::Jpeg && bytes > b.bytes),
+            }
+        } else {
+            // Turning only, larger than the input: kept as the fallback while
+            // nothing smaller than the input is known, the smallest such one.
+            self.turn_only
+                && base64 <= self.budget
+                && self.best_step().is_none_or(|b| !b.fits && bytes < b.bytes)
+        };
         if better {
             self.best = Some(index);
         }
@@ -559,9 +589,9 @@ impl Planner {
             "image.over_budget",
             format!(
                 "the image cannot be brought within {} bytes of base64 for {} at {} px or more on the short side (the smallest try was {smallest} bytes)",
-                self.limits.max_base64, self.limits.service, self.limits.min_side
+                self.budget, self.limits.service, self.limits.min_side
             ),
-            self.limits.max_base64.to_string(),
+            self.budget.to_string(),
             smallest.to_string(),
         ))
     }
@@ -619,7 +649,8 @@ mod tests {
         let d = p.finish();
         if let Ok(Decision::Encoded(s)) = &d {
             assert_eq!(kept, Some(s.bytes));
-            assert!(s.fits && s.base64 <= limits.max_base64);
+            assert!(s.base64 <= limits.max_base64);
+            assert!(s.fits || p.turn_only, "{s:?}");
         }
         (d, p.steps().to_vec())
     }
@@ -634,14 +665,36 @@ mod tests {
     }
 
     #[test]
-    fn rotated_photo_is_reencoded_upright_at_full_size() {
+    fn rotated_photo_that_fits_is_turned_upright_and_never_larger() {
         let limits = Target::HuaweiQuotaInvoice.limits();
         let i = info(Format::Jpeg, 4000, 3000, 6, 3_000_000);
         let (d, steps) = run(&i, &limits, |p| jpeg_size(p, 0.5));
         let Ok(Decision::Encoded(s)) = d else { panic!("{d:?}") };
         assert_eq!((s.probe.width, s.probe.height), (3000, 4000));
-        assert_eq!(s.probe.quality, QUALITY_MAX);
-        assert_eq!(steps.len(), 1);
+        assert!(s.fits && s.bytes <= 3_000_000, "{s:?}");
+        // Close to the input's size, not far below it.
+        assert!(s.base64 as f64 >= AIM * base64_len(3_000_000) as f64, "{steps:?}");
+        assert!(steps.iter().all(|t| (t.probe.width, t.probe.height) == (3000, 4000)));
+        assert!(steps.len() <= 6, "{steps:?}");
+
+        // Already at full size and a high quality: one encode, under the input.
+        let (d, steps) =
+            run(&info(Format::Jpeg, 4000, 3000, 6, 9_000_000), &limits, |p| jpeg_size(p, 0.5));
+        let Ok(Decision::Encoded(s)) = d else { panic!("{d:?}") };
+        assert_eq!((s.probe.quality, steps.len()), (QUALITY_MAX, 1));
+    }
+
+    #[test]
+    fn rotated_photo_smaller_than_any_upright_encode_takes_the_smallest() {
+        let limits = Target::HuaweiQuotaInvoice.limits();
+        let i = info(Format::Jpeg, 4000, 3000, 8, 500_000);
+        let (d, steps) = run(&i, &limits, |p| jpeg_size(p, 0.5));
+        let Ok(Decision::Encoded(s)) = d else { panic!("{d:?}") };
+        assert_eq!((s.probe.width, s.probe.height), (3000, 4000), "the size is kept");
+        assert_eq!(s.probe.quality, QUALITY_MIN);
+        assert!(!s.fits && s.base64 <= limits.max_base64);
+        assert_eq!(s.bytes, steps.iter().map(|t| t.bytes).min().unwrap());
+        assert!(steps.len() as u32 <= MAX_ENCODES);
     }
 
     #[test]

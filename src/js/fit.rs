@@ -15,7 +15,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::image::fit::{Decision, Planner, Probe, Step, MAX_ENCODES};
 use crate::image::{Format, ImageInfo, Limits};
 use crate::js::convert::{as_bytes_view, get, reject_unknown, set, wrong_type};
@@ -57,6 +57,15 @@ export interface FitOptions {
   onProgress?: (progress: FitProgress) => void;
   /** A base64 budget in bytes below the target's own (e.g. to leave room in a request). */
   maxBase64Bytes?: number;
+  /** Aborts the fit: it rejects with an `OcrEdgeError` of kind `"aborted"` and its work stops. */
+  signal?: AbortSignal;
+  /**
+   * Loads libheif-js for HEIC/HEIF where the runtime cannot decode them
+   * (e.g. `() => import("libheif-js/wasm-bundle")` in a bundled app, so the
+   * bundler emits it as a chunk of its own). Without it, `libheif-js` is
+   * imported from `node_modules` the first time a HEIF arrives.
+   */
+  loadHeif?: () => Promise<unknown>;
 }
 
 /** The image to send, upright and within the target's limits. */
@@ -87,12 +96,18 @@ extern "C" {
 
 /// The global key under which `ocr-edge/fit` registers its `fitImage`.
 pub const HOOK: &str = "ocr-edge.fit";
+/// The global key of the package's HEIF decoder (`heif/index.js`, loading
+/// the optional libheif-js): `(bytes, loadHeif?) => Promise<{ width, height, data }>`.
+pub const HEIF_HOOK: &str = "ocr-edge.heif";
+
+/// The options `fitImage` knows.
+const OPTIONS: &[&str] = &["onProgress", "maxBase64Bytes", "signal", "loadHeif"];
 
 /// The target's limits, narrowed by `options.maxBase64Bytes` (never widened).
 pub fn limits_from_js(target: &JsValue, options: &JsValue) -> Result<Limits> {
     let limits = target_from_js(target)?.limits();
     if options.is_object() {
-        reject_unknown(options, &["onProgress", "maxBase64Bytes"], "fitImage options")?;
+        reject_unknown(options, OPTIONS, "fitImage options")?;
     }
     let max = get(options, "maxBase64Bytes");
     if max.is_undefined() || max.is_null() {
@@ -109,9 +124,137 @@ pub fn limits_from_js(target: &JsValue, options: &JsValue) -> Result<Limits> {
     }
 }
 
+/// `options.signal`: checked between steps and raced against every wait,
+/// so an abort rejects at once with kind `aborted`.
+pub struct Abort {
+    signal: JsValue,
+    /// Resolves (never rejects, so nothing goes unhandled) when the signal fires.
+    fired: Option<Promise>,
+}
+
+/// The error an aborted fit rejects with.
+pub fn aborted() -> Error {
+    Error::new(ErrorKind::Aborted, "fit.aborted", "fitImage was aborted through its AbortSignal")
+}
+
+impl Abort {
+    /// Reads `options.signal` (absent: never aborts).
+    pub fn from_options(options: &JsValue) -> Result<Abort> {
+        let signal = get(options, "signal");
+        if signal.is_undefined() || signal.is_null() {
+            return Ok(Abort { signal: JsValue::UNDEFINED, fired: None });
+        }
+        let add = get(&signal, "addEventListener");
+        if get(&signal, "aborted").as_bool().is_none() || !add.is_function() {
+            return Err(wrong_type("signal", "an AbortSignal"));
+        }
+        let add: Function = add.unchecked_into();
+        let fired = Promise::new(&mut |resolve, _| {
+            let once = Object::new();
+            set(&once, "once", &true.into());
+            let _ = add.call3(&signal, &"abort".into(), &resolve, &once);
+        });
+        Ok(Abort { signal, fired: Some(fired) })
+    }
+
+    /// Whether the signal has fired.
+    pub fn is_aborted(&self) -> bool {
+        get(&self.signal, "aborted").as_bool() == Some(true)
+    }
+
+    /// `Err(fit.aborted)` once the signal has fired.
+    pub fn check(&self) -> Result<()> {
+        if self.is_aborted() {
+            Err(aborted())
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Awaits `p`, or gives `Err(fit.aborted)` as soon as the signal fires
+    /// (`p` then settles unobserved; its result is dropped).
+    pub async fn wait(&self, p: Promise) -> Result<std::result::Result<JsValue, JsValue>> {
+        self.check()?;
+        let out = match &self.fired {
+            Some(fired) => JsFuture::from(Promise::race(&Array::of2(&p, fired))).await,
+            None => JsFuture::from(p).await,
+        };
+        self.check()?;
+        Ok(out)
+    }
+}
+
+/// Pixels decoded by libheif-js: RGBA, upright (its transforms applied).
+pub struct Rgba {
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// `width × height × 4` bytes.
+    pub data: js_sys::Uint8ClampedArray,
+}
+
+/// Decodes a HEIF through the package's decoder hook, which imports the
+/// optional peer libheif-js on first use. Errors: `fit.heif_unavailable`
+/// (not installed, or no hook in this build), `image.decode`.
+pub async fn decode_heif(bytes: &Uint8Array, options: &JsValue, abort: &Abort) -> Result<Rgba> {
+    let global: JsValue = js_sys::global().into();
+    let hook = Reflect::get(&global, &js_sys::Symbol::for_(HEIF_HOOK).into())
+        .ok()
+        .and_then(|h| h.dyn_into::<Function>().ok());
+    let unavailable = |why: &str| {
+        Error::new(
+            ErrorKind::Unavailable,
+            "fit.heif_unavailable",
+            format!(
+                "this runtime cannot decode HEIC/HEIF itself and the optional decoder libheif-js could not be loaded ({why}): npm install libheif-js"
+            ),
+        )
+    };
+    let hook = hook.ok_or_else(|| unavailable("this build of ocr-edge has no HEIF hook"))?;
+    let loader = get(options, "loadHeif");
+    if !(loader.is_undefined() || loader.is_function()) {
+        return Err(wrong_type(
+            "loadHeif",
+            "a function returning import(\"libheif-js/wasm-bundle\")",
+        ));
+    }
+    let p: Promise = hook
+        .call2(&JsValue::UNDEFINED, bytes, &loader)
+        .and_then(|p| p.dyn_into())
+        .map_err(|_| unavailable("the HEIF hook failed"))?;
+    let out = match abort.wait(p).await? {
+        Ok(v) => v,
+        Err(e) => {
+            let why = get(&e, "message").as_string().unwrap_or_else(|| "failed".to_owned());
+            return Err(match get(&e, "stage").as_string().as_deref() {
+                Some("load") => unavailable(&why),
+                _ => Error::invalid_image(
+                    "image.decode",
+                    format!("the heif image could not be decoded: {why}"),
+                ),
+            });
+        }
+    };
+    let size = |k| get(&out, k).as_f64().filter(|n| *n >= 1.0 && n.fract() == 0.0);
+    let data = get(&out, "data").dyn_into::<js_sys::Uint8ClampedArray>().ok();
+    match (size("width"), size("height"), data) {
+        (Some(w), Some(h), Some(data)) if f64::from(data.length()) == w * h * 4.0 => {
+            Ok(Rgba { width: w as u32, height: h as u32, data })
+        }
+        _ => Err(Error::invalid_image("image.decode", "libheif-js gave no RGBA picture")),
+    }
+}
+
 /// `options.onProgress`, when it is a function.
 pub fn progress_callback(options: &JsValue) -> Option<Function> {
     get(options, "onProgress").dyn_into::<Function>().ok()
+}
+
+/// A quality as the caller reads it: the two decimals the encoder used
+/// (0.95, not the f32's 0.949999988079071).
+fn quality_to_js(q: f32) -> JsValue {
+    ((f64::from(q) * 100.0).round() / 100.0).into()
 }
 
 /// A step as the JS `FitStep`.
@@ -121,7 +264,7 @@ pub fn step_to_js(s: &Step) -> Object {
     set(&o, "width", &s.probe.width.into());
     set(&o, "height", &s.probe.height.into());
     set(&o, "scale", &s.probe.scale.into());
-    set(&o, "quality", &f64::from(s.probe.quality).into());
+    set(&o, "quality", &quality_to_js(s.probe.quality));
     set(&o, "bytes", &(s.bytes as f64).into());
     set(&o, "base64", &(s.base64 as f64).into());
     set(&o, "fits", &s.fits.into());
@@ -158,7 +301,7 @@ pub fn result_to_js(
         list.push(&step_to_js(s));
     }
     set(&o, "steps", &list);
-    set(&o, "quality", &f64::from(quality).into());
+    set(&o, "quality", &quality_to_js(quality));
     set(&o, "scale", &scale.into());
     set(&o, "untouched", &steps.is_empty().into());
     o.into()
@@ -219,13 +362,18 @@ fn call(obj: &JsValue, name: &str, args: &[&JsValue]) -> std::result::Result<JsV
     Reflect::apply(&f, obj, &list)
 }
 
+/// `await obj[name](...args)`, given up on when `abort` fires.
 async fn call_async(
     obj: &JsValue,
     name: &str,
     args: &[&JsValue],
-) -> std::result::Result<JsValue, JsValue> {
-    let p: Promise = call(obj, name, args)?.dyn_into()?;
-    JsFuture::from(p).await
+    abort: &Abort,
+) -> Result<std::result::Result<JsValue, JsValue>> {
+    let p = match call(obj, name, args).and_then(|p| p.dyn_into::<Promise>()) {
+        Ok(p) => p,
+        Err(e) => return Ok(Err(e)),
+    };
+    abort.wait(p).await
 }
 
 /// The browser's codecs, when this runtime has them.
@@ -244,7 +392,12 @@ impl Native {
 
     /// Decodes the blob upright, resized to `w`×`h` (displayed) unless it
     /// is that size already: the browser does both off the main thread.
-    async fn bitmap(&self, blob: &JsValue, size: Option<(u32, u32)>) -> Result<JsValue> {
+    async fn bitmap(
+        &self,
+        blob: &JsValue,
+        size: Option<(u32, u32)>,
+        abort: &Abort,
+    ) -> Result<JsValue> {
         let opts = Object::new();
         set(&opts, "imageOrientation", &"from-image".into());
         if let Some((w, h)) = size {
@@ -252,8 +405,8 @@ impl Native {
             set(&opts, "resizeHeight", &h.into());
             set(&opts, "resizeQuality", &"high".into());
         }
-        call_async(&self.global, "createImageBitmap", &[blob, &opts])
-            .await
+        call_async(&self.global, "createImageBitmap", &[blob, &opts], abort)
+            .await?
             .map_err(js_failed("this browser could not decode the image"))
     }
 
@@ -273,14 +426,19 @@ impl Native {
         Ok(canvas)
     }
 
-    async fn encode(&self, canvas: &JsValue, probe: &Probe) -> Result<web_sys::Blob> {
+    async fn encode(
+        &self,
+        canvas: &JsValue,
+        probe: &Probe,
+        abort: &Abort,
+    ) -> Result<web_sys::Blob> {
         let opts = Object::new();
         set(&opts, "type", &probe.format.mime().into());
         if probe.format == Format::Jpeg {
             set(&opts, "quality", &(f64::from(probe.quality_percent()) / 100.0).into());
         }
-        let blob = call_async(canvas, "convertToBlob", &[&opts])
-            .await
+        let blob = call_async(canvas, "convertToBlob", &[&opts], abort)
+            .await?
             .map_err(js_failed("encoding the image"))?;
         blob.dyn_into::<web_sys::Blob>().map_err(js_failed("encoding the image"))
     }
@@ -296,8 +454,9 @@ async fn draw(
     blob: &JsValue,
     probe: &Probe,
     size: Option<(u32, u32)>,
+    abort: &Abort,
 ) -> Result<JsValue> {
-    let bitmap = native.bitmap(blob, size).await?;
+    let bitmap = native.bitmap(blob, size, abort).await?;
     let got = (get(&bitmap, "width").as_f64(), get(&bitmap, "height").as_f64());
     if got != (Some(f64::from(probe.width)), Some(f64::from(probe.height))) {
         close(&bitmap);
@@ -328,6 +487,7 @@ pub async fn fit_image(
     options: Option<FitOptionsArg>,
 ) -> std::result::Result<JsValue, JsValue> {
     let options: JsValue = options.map_or(JsValue::UNDEFINED, JsValue::from);
+    Abort::from_options(&options)?.check()?;
     let Some(native) = Native::find() else {
         let global: JsValue = js_sys::global().into();
         let hook = Reflect::get(&global, &js_sys::Symbol::for_(HOOK).into())
@@ -339,7 +499,7 @@ pub async fn fit_image(
                 JsFuture::from(p).await
             }
             None => Err(Error::new(
-                crate::error::ErrorKind::Unavailable,
+                ErrorKind::Unavailable,
                 "fit.unsupported",
                 "this runtime has no canvas to resize images: import { fitImage } from \"ocr-edge/fit\" (Node, workers)",
             )
@@ -349,6 +509,49 @@ pub async fn fit_image(
     Ok(fit_native(&native, &input, &target, &options).await?)
 }
 
+/// The picture to draw from: the input Blob, or for a HEIF the browser
+/// cannot decode (all but Safari), the pixels libheif-js decoded, upright.
+async fn source(
+    native: &Native,
+    blob: &JsValue,
+    info: &ImageInfo,
+    options: &JsValue,
+    abort: &Abort,
+) -> Result<JsValue> {
+    if info.format != Format::Heif {
+        return Ok(blob.clone());
+    }
+    let want = (info.display_width, info.display_height);
+    // The runtime's own decoder first (Safari's createImageBitmap).
+    if let Ok(bitmap) = native.bitmap(blob, None, abort).await {
+        let got = (get(&bitmap, "width").as_f64(), get(&bitmap, "height").as_f64());
+        if got == (Some(f64::from(want.0)), Some(f64::from(want.1))) {
+            return Ok(bitmap);
+        }
+        close(&bitmap);
+    }
+    abort.check()?;
+    let bytes = match blob.dyn_ref::<web_sys::Blob>() {
+        Some(b) => read_blob(b).await?,
+        None => return Err(input_type()),
+    };
+    let rgba = decode_heif(&bytes, options, abort).await?;
+    if (rgba.width, rgba.height) != want {
+        return Err(Error::invalid_image(
+            "image.decode",
+            format!(
+                "libheif-js decoded the heif image at {}×{} px, not its displayed {}×{} px",
+                rgba.width, rgba.height, want.0, want.1
+            ),
+        ));
+    }
+    let ctor = get(&native.global, "ImageData")
+        .dyn_into::<Function>()
+        .map_err(js_failed("this browser has no ImageData"))?;
+    let args = Array::of3(&rgba.data, &rgba.width.into(), &rgba.height.into());
+    Reflect::construct(&ctor, &args).map_err(js_failed("drawing the image"))
+}
+
 async fn fit_native(
     native: &Native,
     input: &JsValue,
@@ -356,6 +559,7 @@ async fn fit_native(
     options: &JsValue,
 ) -> Result<JsValue> {
     let limits = limits_from_js(target, options)?;
+    let abort = Abort::from_options(options)?;
     let on_progress = progress_callback(options);
     let (blob, info) = match input.dyn_ref::<web_sys::Blob>() {
         Some(b) => (input.clone(), probe_blob_inner(b).await?),
@@ -365,20 +569,23 @@ async fn fit_native(
             (new_blob(&view, info.format.mime())?, info)
         }
     };
+    abort.check()?;
     let mut planner = Planner::new(&info, &limits)?;
     if planner.untouched() {
         return untouched_to_js(input, &info).await;
     }
     let full = (info.display_width, info.display_height);
-    let remote = Session::open(&blob).await;
+    let source = source(native, &blob, &info, options, &abort).await?;
+    let remote = Session::open(&source, &abort).await?;
     // The canvas of the latest size, reused while only the quality changes
     // (main-thread path; the worker keeps its own).
     let mut drawn: Option<(u32, u32, Format, JsValue)> = None;
     let mut best: Option<web_sys::Blob> = None;
     while let Some(probe) = planner.next_probe() {
+        abort.check()?;
         let size = (probe.width, probe.height);
         let out = match &remote {
-            Some(session) => session.encode(&probe, size != full).await?,
+            Some(session) => session.encode(&probe, size != full, &abort).await?,
             None => {
                 let canvas = match drawn.take() {
                     Some((w, h, f, c))
@@ -386,9 +593,12 @@ async fn fit_native(
                     {
                         c
                     }
-                    _ => draw(native, &blob, &probe, (size != full).then_some(size)).await?,
+                    _ => {
+                        let resize = (size != full).then_some(size);
+                        draw(native, &source, &probe, resize, &abort).await?
+                    }
                 };
-                let out = native.encode(&canvas, &probe).await?;
+                let out = native.encode(&canvas, &probe, &abort).await?;
                 drawn = Some((probe.width, probe.height, probe.format, canvas));
                 out
             }
@@ -400,12 +610,16 @@ async fn fit_native(
             report_progress(on_progress.as_ref(), planner.steps().len(), s);
         }
     }
+    if info.format == Format::Heif {
+        close(&source);
+    }
     let Decision::Encoded(step) = planner.finish()? else {
         return untouched_to_js(input, &info).await;
     };
     let out =
         best.ok_or_else(|| Error::invalid_image("fit.browser", "the chosen encode was lost"))?;
     let bytes = read_blob(&out).await?;
+    abort.check()?;
     let out_info = probe_view(&bytes)?;
     Ok(result_to_js(
         &out.into(),

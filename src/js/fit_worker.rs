@@ -3,6 +3,10 @@
 //! thread only plans and waits. Where no worker can start (no `Worker`, or a
 //! Content-Security-Policy without `worker-src blob:`), [`Session::open`]
 //! answers `None` and the caller draws on the main thread instead.
+//!
+//! An abort (`options.signal`) rejects at once; the worker is terminated
+//! when no other fit uses it (a new one starts for the next fit), else only
+//! that fit's session is closed.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -10,12 +14,12 @@ use std::rc::Rc;
 use js_sys::{Array, Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
 use crate::error::{Error, Result};
 use crate::image::fit::Probe;
 use crate::image::Format;
 use crate::js::convert::{get, set};
+use crate::js::fit::Abort;
 
 /// The worker's script: sessions keyed by number, each holding its source
 /// Blob and the canvas of the latest size, reused while only quality changes.
@@ -30,6 +34,7 @@ onmessage = async ({ data: m }) => {
       if (typeof OffscreenCanvas !== "function" || typeof createImageBitmap !== "function") {
         return reply({ error: "no OffscreenCanvas in workers", stage: "open" });
       }
+      // The input Blob, or the ImageData libheif-js decoded for a HEIF.
       sessions.set(m.s, { src: m.blob, key: "", canvas: null });
       return reply({});
     }
@@ -76,6 +81,8 @@ struct Pool {
     /// Few at a time (one per fit in flight): a list beats a hash map in size.
     pending: Vec<(u32, Resolvers)>,
     next: u32,
+    /// Sessions open on this worker (fits in flight).
+    open: u32,
 }
 
 enum State {
@@ -114,7 +121,12 @@ fn start() -> Option<Rc<RefCell<Pool>>> {
         .ok()?;
     let url = create.call1(&url_ctor, &blob).ok()?;
     let worker = Reflect::construct(&ctor, &Array::of1(&url)).ok()?;
-    let pool = Rc::new(RefCell::new(Pool { worker: worker.clone(), pending: Vec::new(), next: 1 }));
+    let pool = Rc::new(RefCell::new(Pool {
+        worker: worker.clone(),
+        pending: Vec::new(),
+        next: 1,
+        open: 0,
+    }));
 
     let weak = Rc::downgrade(&pool);
     let on_message = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
@@ -166,9 +178,32 @@ fn pool() -> Option<Rc<RefCell<Pool>>> {
     })
 }
 
+/// Stops the work of an aborted fit: terminates the worker when that fit is
+/// the only one using it, so the next fit starts a fresh one.
+fn stop(pool: &Rc<RefCell<Pool>>) {
+    if pool.borrow().open > 1 {
+        return;
+    }
+    let worker = pool.borrow().worker.clone();
+    if let Ok(f) = get(&worker, "terminate").dyn_into::<Function>() {
+        let _ = f.call0(&worker);
+    }
+    pool.borrow_mut().pending.clear();
+    STATE.with(|s| {
+        let mut s = s.borrow_mut();
+        if matches!(&*s, State::Ready(p) if Rc::ptr_eq(p, pool)) {
+            *s = State::Untried;
+        }
+    });
+}
+
 /// Posts `msg` with a fresh id and waits for its reply; `Err` holds the
-/// worker's `{ error, stage }`.
-async fn request(pool: &Rc<RefCell<Pool>>, msg: &Object) -> std::result::Result<JsValue, JsValue> {
+/// worker's `{ error, stage }`. An abort stops the worker (see [`stop`]).
+async fn request(
+    pool: &Rc<RefCell<Pool>>,
+    msg: &Object,
+    abort: &Abort,
+) -> Result<std::result::Result<JsValue, JsValue>> {
     let mut register = |resolve: Function, reject: Function| {
         let mut p = pool.borrow_mut();
         let id = p.next;
@@ -178,12 +213,19 @@ async fn request(pool: &Rc<RefCell<Pool>>, msg: &Object) -> std::result::Result<
     };
     let promise = Promise::new(&mut register);
     let worker = pool.borrow().worker.clone();
-    let post = get(&worker, "postMessage").dyn_into::<Function>()?;
+    let post = match get(&worker, "postMessage").dyn_into::<Function>() {
+        Ok(f) => f,
+        Err(e) => return Ok(Err(e)),
+    };
     if let Err(e) = post.call1(&worker, msg) {
         fail_all(pool);
-        return Err(e);
+        return Ok(Err(e));
     }
-    JsFuture::from(promise).await
+    let out = abort.wait(promise).await;
+    if out.is_err() {
+        stop(pool);
+    }
+    out
 }
 
 /// One image being fitted in the worker.
@@ -197,9 +239,10 @@ thread_local! {
 }
 
 impl Session {
-    /// Hands `blob` to the worker; `None` when no worker can do the work.
-    pub async fn open(blob: &JsValue) -> Option<Session> {
-        let pool = pool()?;
+    /// Hands the source (a Blob, or decoded pixels) to the worker; `None`
+    /// when no worker can do the work.
+    pub async fn open(blob: &JsValue, abort: &Abort) -> Result<Option<Session>> {
+        let Some(pool) = pool() else { return Ok(None) };
         let id = NEXT_SESSION.with(|n| {
             let mut n = n.borrow_mut();
             let id = *n;
@@ -210,13 +253,22 @@ impl Session {
         set(&msg, "op", &"open".into());
         set(&msg, "s", &id.into());
         set(&msg, "blob", blob);
-        request(&pool, &msg).await.ok()?;
-        Some(Session { pool, id })
+        pool.borrow_mut().open += 1;
+        let session = Session { pool, id };
+        match request(&session.pool, &msg, abort).await? {
+            Ok(_) => Ok(Some(session)),
+            Err(_) => Ok(None),
+        }
     }
 
     /// Encodes the source at `probe`'s size, format and quality (`resize`
     /// false when that is the displayed size already).
-    pub async fn encode(&self, probe: &Probe, resize: bool) -> Result<web_sys::Blob> {
+    pub async fn encode(
+        &self,
+        probe: &Probe,
+        resize: bool,
+        abort: &Abort,
+    ) -> Result<web_sys::Blob> {
         let msg = Object::new();
         set(&msg, "op", &"encode".into());
         set(&msg, "s", &self.id.into());
@@ -229,7 +281,7 @@ impl Session {
             // A transparent pixel would come out black in a JPEG; paper is white.
             set(&msg, "white", &true.into());
         }
-        match request(&self.pool, &msg).await {
+        match request(&self.pool, &msg, abort).await? {
             Ok(reply) => get(&reply, "blob").dyn_into::<web_sys::Blob>().map_err(|_| {
                 Error::invalid_image("fit.browser", "the fitting worker sent no image")
             }),
@@ -241,6 +293,7 @@ impl Session {
 impl Drop for Session {
     fn drop(&mut self) {
         // Frees the source and the canvas in the worker; no reply is awaited.
+        self.pool.borrow_mut().open -= 1;
         let msg = Object::new();
         set(&msg, "op", &"close".into());
         set(&msg, "s", &self.id.into());

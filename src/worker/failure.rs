@@ -27,10 +27,10 @@ pub fn http_status(err: &Error) -> u16 {
         ErrorKind::InvalidArgument => 400,
         ErrorKind::Throttled => 429,
         ErrorKind::Timeout => 504,
-        // The caller gave up (closed the request): nginx's "client closed request".
+        // The caller gave up (client closed request), as proxies report it.
         ErrorKind::Aborted => 499,
         ErrorKind::Unavailable => 503,
-        ErrorKind::Auth | ErrorKind::Network | ErrorKind::Protocol | ErrorKind::Aborted => 502,
+        ErrorKind::Auth | ErrorKind::Network | ErrorKind::Protocol => 502,
         // A provider's 4xx about the request itself (unknown secret, bad tag) is the caller's.
         ErrorKind::Service => match err.status() {
             Some(s) if (400..500).contains(&s) && s != 401 && s != 403 && s != 429 => s,

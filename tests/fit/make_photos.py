@@ -64,6 +64,16 @@ def save_rotated(upright, path, orientation, quality=95):
     stored.save(path, "JPEG", quality=quality, exif=exif.tobytes())
 
 
+def save_heic(upright, path, orientation=1, quality=80):
+    """A HEIC as an iPhone stores it: pillow-heif turns the EXIF orientation into irot/imir."""
+    import pillow_heif
+
+    stored = upright if orientation == 1 else upright.transpose(Image.Transpose.ROTATE_90)
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    pillow_heif.from_pillow(stored).save(path, quality=quality, exif=exif.tobytes(), format="HEIF")
+
+
 def main(out):
     os.makedirs(out, exist_ok=True)
 
@@ -82,6 +92,9 @@ def main(out):
     make("drawing.gif", lambda p: screenshot(900, 600).convert("P", palette=Image.Palette.ADAPTIVE).save(p, "GIF"))
     make("photo.webp", lambda p: camera_like(3000, 2000, 3).save(p, "WEBP", quality=90))
     make("cmyk.jpg", lambda p: camera_like(2000, 1500, 4).convert("CMYK").save(p, "JPEG", quality=92))
+    # HEIC: a 12 MP photo (4032×3024) and a small one stored turned (EXIF 6).
+    make("photo-12mp.heic", lambda p: save_heic(camera_like(4032, 3024, 12), p))
+    make("small-o6.heic", lambda p: save_heic(camera_like(600, 800, 7), p, 6))
     make("strip.png", lambda p: Image.new("RGB", (10, 10000), (200, 200, 200)).save(p, "PNG"))
 
 
