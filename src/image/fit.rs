@@ -365,7 +365,9 @@ impl Planner {
         Ok(Planner {
             width: 0,
             height: 0,
-            limits: limits.clone(),
+            limits: *limits,
+            budget: limits.max_base64,
+            turn_only: false,
             untouched: true,
             long_max: 1,
             long_min: 1,
