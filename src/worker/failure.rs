@@ -27,6 +27,8 @@ pub fn http_status(err: &Error) -> u16 {
         ErrorKind::InvalidArgument => 400,
         ErrorKind::Throttled => 429,
         ErrorKind::Timeout => 504,
+        // The caller went away (its signal aborted): nginx's "client closed request".
+        ErrorKind::Aborted => 499,
         ErrorKind::Unavailable => 503,
         ErrorKind::Auth | ErrorKind::Network | ErrorKind::Protocol => 502,
         // A provider's 4xx about the request itself (unknown secret, bad tag) is the caller's.
