@@ -41,6 +41,17 @@ mv pkg/node/ocr_edge.js pkg/node/ocr_edge.cjs
 rm pkg/node/ocr_edge_bg.wasm pkg/node/ocr_edge_bg.wasm.d.ts
 sed -i 's|`${__dirname}/ocr_edge_bg.wasm`|`${__dirname}/../edge/ocr_edge_bg.wasm`|' pkg/node/ocr_edge.cjs
 grep -q '/../edge/ocr_edge_bg.wasm' pkg/node/ocr_edge.cjs
+# OcrEdgeError and isOcrEdgeError (web/errors.js, a CommonJS copy for Node)
+# export from every glue, and the glue's own throws become OcrEdgeErrors.
+sed -e 's/^export class/class/; s/^export function/function/' pkg/web/errors.js > pkg/node/errors.cjs
+echo 'module.exports = { OcrEdgeError, isOcrEdgeError, glueError };' >> pkg/node/errors.cjs
+for glue in pkg/web/ocr_edge.js pkg/edge/ocr_edge.js pkg/node/ocr_edge.cjs; do
+  grep -q 'throw new Error(getStringFromWasm0(arg0, arg1));' "$glue"
+  sed -i 's/throw new Error(getStringFromWasm0(arg0, arg1));/throw glueError(getStringFromWasm0(arg0, arg1));/' "$glue"
+done
+printf '\nimport { glueError } from "./errors.js";\nexport { OcrEdgeError, isOcrEdgeError } from "./errors.js";\n' >> pkg/web/ocr_edge.js
+printf '\nimport { glueError } from "../web/errors.js";\nexport { OcrEdgeError, isOcrEdgeError } from "../web/errors.js";\n' >> pkg/edge/ocr_edge.js
+printf '\nconst { glueError, OcrEdgeError, isOcrEdgeError } = require("./errors.cjs");\nmodule.exports.OcrEdgeError = OcrEdgeError;\nmodule.exports.isOcrEdgeError = isOcrEdgeError;\n' >> pkg/node/ocr_edge.cjs
 node scripts/node-esm-entry.cjs pkg/node/ocr_edge.cjs > pkg/node/index.mjs
 # The declarations per export condition (see scripts/pkg-types.cjs).
 node scripts/pkg-types.cjs pkg

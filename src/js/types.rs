@@ -28,8 +28,10 @@ export interface ImageInfo {
 export interface Violation {
   code: "image.format" | "image.too_small" | "image.too_large" | "image.over_budget";
   message: string;
-  limit: string;
-  actual: string;
+  /** The limit: a number of pixels or bytes, or the accepted format names. */
+  limit: number | string;
+  /** What the image has, in the same form as `limit`. */
+  actual: number | string;
 }
 
 /** How `checkImage` reads the documented budgets. */
@@ -63,21 +65,4 @@ export function buildBizLicenseBody(bytes: Uint8Array | ArrayBuffer, fields?: Re
 
 /** Any JSON value. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
-
-/** The broad kind of an `OcrEdgeError`. */
-export type ErrorKind =
-  | "invalid_image" | "invalid_argument" | "auth" | "throttled" | "service"
-  | "unavailable" | "network" | "timeout" | "protocol" | "aborted";
-
-/** Every error the library throws or rejects with. */
-export interface OcrEdgeError extends Error {
-  name: "OcrEdgeError";
-  kind: ErrorKind;
-  /** Ours (`image.truncated`) or the provider's (`AIS.0103`). */
-  code: string;
-  status: number | null;
-  requestId: string | null;
-  retryable: boolean;
-  violations: Violation[];
-}
 "#;
