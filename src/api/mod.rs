@@ -23,6 +23,7 @@
 //!
 //! Result structs serialise to the JS shape (camelCase, with `raw`).
 
+pub mod amount;
 pub mod endpoints;
 pub mod fields;
 pub mod huawei;

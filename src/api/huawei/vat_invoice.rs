@@ -8,7 +8,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 use super::business_license::{ocr_request, result_object, source_body};
-use super::quota_invoice::parse_amount_cents;
+use crate::api::amount::parse_amount_cents;
 use crate::api::endpoints::HuaweiService;
 use crate::api::fields::Fields;
 use crate::api::input::{invalid, ImageInput};
