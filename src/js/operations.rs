@@ -5,8 +5,9 @@
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
-use crate::api::huawei::quota_invoice;
+use crate::api::huawei::{business_license, quota_invoice, vat_invoice};
 use crate::api::operation::Wire;
+use crate::api::tencent::biz_license_ocr;
 use crate::api::tencent::ocr as biz_license;
 use crate::image::body::{json_prefix, JSON_SUFFIX};
 use crate::js::proxy::ProxyClient;
@@ -28,6 +29,26 @@ mod clients {
             #[wasm_bindgen(unchecked_param_type = "QuotaInvoiceParams")] params: JsValue,
         ) -> Promise {
             self.run(&quota_invoice::DESCRIPTOR, params)
+        }
+
+        /// Recognises a business licence from an image or PDF (bytes, Blob
+        /// or base64) or a URL. The file is checked locally first.
+        #[wasm_bindgen(js_name = recognizeBusinessLicense, unchecked_return_type = "Promise<BusinessLicenseResult>")]
+        pub fn recognize_business_license(
+            &self,
+            #[wasm_bindgen(unchecked_param_type = "BusinessLicenseParams")] params: JsValue,
+        ) -> Promise {
+            self.run(&business_license::DESCRIPTOR, params)
+        }
+
+        /// Recognises a VAT invoice from an image, PDF or OFD or a URL. The
+        /// file is checked locally first.
+        #[wasm_bindgen(js_name = recognizeVatInvoice, unchecked_return_type = "Promise<VatInvoiceResult>")]
+        pub fn recognize_vat_invoice(
+            &self,
+            #[wasm_bindgen(unchecked_param_type = "VatInvoiceParams")] params: JsValue,
+        ) -> Promise {
+            self.run(&vat_invoice::DESCRIPTOR, params)
         }
 
         /// Deletes one tag of a CSMS secret; resolves to `undefined`.
@@ -70,6 +91,15 @@ mod clients {
         ) -> Promise {
             self.run(&biz_license::DETAILED, params)
         }
+
+        /// Reads the fields of a business licence photo (BizLicenseOCR).
+        #[wasm_bindgen(js_name = bizLicenseOcr, unchecked_return_type = "Promise<BizLicenseOcrResult>")]
+        pub fn biz_license_ocr(
+            &self,
+            #[wasm_bindgen(unchecked_param_type = "BizLicenseOcrParams")] params: JsValue,
+        ) -> Promise {
+            self.run(&biz_license_ocr::DESCRIPTOR, params)
+        }
     }
 }
 
@@ -105,6 +135,36 @@ impl ProxyClient {
         const W: Wire = biz_license::DETAILED.wire();
         self.run(&W, params)
     }
+
+    /// Recognises a business licence through the proxy; the file is checked here first.
+    #[wasm_bindgen(js_name = recognizeBusinessLicense, unchecked_return_type = "Promise<BusinessLicenseResult>")]
+    pub fn recognize_business_license(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "BusinessLicenseParams")] params: JsValue,
+    ) -> Promise {
+        const W: Wire = business_license::DESCRIPTOR.wire();
+        self.run(&W, params)
+    }
+
+    /// Recognises a VAT invoice through the proxy; the file is checked here first.
+    #[wasm_bindgen(js_name = recognizeVatInvoice, unchecked_return_type = "Promise<VatInvoiceResult>")]
+    pub fn recognize_vat_invoice(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "VatInvoiceParams")] params: JsValue,
+    ) -> Promise {
+        const W: Wire = vat_invoice::DESCRIPTOR.wire();
+        self.run(&W, params)
+    }
+
+    /// Reads the fields of a business licence photo through the proxy.
+    #[wasm_bindgen(js_name = bizLicenseOcr, unchecked_return_type = "Promise<BizLicenseOcrResult>")]
+    pub fn biz_license_ocr(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "BizLicenseOcrParams")] params: JsValue,
+    ) -> Promise {
+        const W: Wire = biz_license_ocr::DESCRIPTOR.wire();
+        self.run(&W, params)
+    }
 }
 
 /// Builds the RecognizeQuotaInvoice body `{"image":"<base64>"}` straight from
@@ -120,10 +180,15 @@ pub fn build_quota_invoice_body(
 #[wasm_bindgen(typescript_custom_section)]
 const TS_OPERATIONS: &str = r#"
 /** A target service whose documented image limits are checked. */
-export type Target = "huawei.quotaInvoice" | "tencent.bizLicense";
+export type Target =
+  | "huawei.quotaInvoice"
+  | "tencent.bizLicense"
+  | "huawei.businessLicense"
+  | "huawei.vatInvoice"
+  | "tencent.bizLicenseOcr";
 
 /** A capture-token scope: the operations a page may call through the proxy. */
-export type CaptureScope = "huawei.quotaInvoice" | "tencent.bizLicense";
+export type CaptureScope = Target;
 
 export interface QuotaInvoiceParams {
   /** The invoice photo; exclusive with `url`. A string is base64 (or a data URL). */
@@ -229,6 +294,234 @@ export interface BizLicenseResult {
   verifyAddress: string | null;
   address: string | null;
   regNumResult: BizLicenseVerifyResult | null;
+  requestId: string | null;
+  raw: JsonValue;
+}
+
+export interface BusinessLicenseParams {
+  /** The licence photo or PDF; exclusive with `url`. A string is base64 (or a data URL). */
+  image?: ImageSource | string;
+  /** A public http(s) URL of the file; exclusive with `image`. */
+  url?: string;
+  enterpriseProjectId?: string;
+}
+
+export interface BusinessLicenseResult {
+  registrationNumber: string | null;
+  name: string | null;
+  type: string | null;
+  address: string | null;
+  legalRepresentative: string | null;
+  registeredCapital: string | null;
+  organizationForm: string | null;
+  foundDate: string | null;
+  businessTerm: string | null;
+  businessScope: string | null;
+  issueDate: string | null;
+  /** Per-field confidence, 0-1. */
+  confidence: {
+    registrationNumber: number | null;
+    name: number | null;
+    type: number | null;
+    address: number | null;
+    legalRepresentative: number | null;
+    registeredCapital: number | null;
+    organizationForm: number | null;
+    foundDate: number | null;
+    businessTerm: number | null;
+    businessScope: number | null;
+    issueDate: number | null;
+  };
+  requestId: string | null;
+  raw: JsonValue;
+}
+
+export interface VatInvoiceParams {
+  /** The invoice photo, PDF or OFD; exclusive with `url`. A string is base64 (or a data URL). */
+  image?: ImageSource | string;
+  /** A public http(s) URL of the file; exclusive with `image`. */
+  url?: string;
+  /** More fields (seals, issuer, confidence...); the service's default false. */
+  advancedMode?: boolean;
+  /** The position of each field in `textLocation`; default false. */
+  returnTextLocation?: boolean;
+  /** Which page of a PDF, from 1. */
+  pageNum?: number;
+  /** Read an OFD as an image; default false. */
+  ofdToImageMode?: boolean;
+  enterpriseProjectId?: string;
+}
+
+export interface VatInvoiceItem {
+  name: string | null;
+  specification: string | null;
+  unit: string | null;
+  quantity: string | null;
+  unitPrice: string | null;
+  amount: string | null;
+  taxRate: string | null;
+  tax: string | null;
+  licensePlateNumber: string | null;
+  vehicleType: string | null;
+  startDate: string | null;
+  endDate: string | null;
+  /** `amount` in integer cents (fen), or null when it cannot be read with certainty. */
+  amountCents: number | null;
+  /** `tax` in integer cents (fen), or null. */
+  taxCents: number | null;
+}
+
+export interface VatInvoiceListItem {
+  itemNumber: string | null;
+  name: string | null;
+  specification: string | null;
+  unit: string | null;
+  quantity: string | null;
+  unitPrice: string | null;
+  amount: string | null;
+  taxRate: string | null;
+  tax: string | null;
+}
+
+export interface PassengerTravelItem {
+  travelerName: string | null;
+  idNumber: string | null;
+  travelDate: string | null;
+  departureLocation: string | null;
+  arrivalLocation: string | null;
+  /** The class of travel (`class` on the wire). */
+  class: string | null;
+  transportationType: string | null;
+}
+
+export interface VatInvoiceResult {
+  title: string | null;
+  type: string | null;
+  invoiceTag: string | null;
+  sumAmount: string | null;
+  sumTax: string | null;
+  serialNumber: string | null;
+  attribution: string | null;
+  supervisionSeal: string[];
+  code: string | null;
+  printCode: string | null;
+  machineNumber: string | null;
+  printNumber: string | null;
+  checkCode: string | null;
+  number: string | null;
+  issueDate: string | null;
+  encryptionBlock: string | null;
+  buyerName: string | null;
+  buyerId: string | null;
+  buyerAddress: string | null;
+  buyerBank: string | null;
+  sellerName: string | null;
+  sellerId: string | null;
+  sellerAddress: string | null;
+  sellerBank: string | null;
+  subtotalAmount: string | null;
+  subtotalTax: string | null;
+  total: string | null;
+  totalInWords: string | null;
+  remarks: string | null;
+  receiver: string | null;
+  reviewer: string | null;
+  issuer: string | null;
+  sellerSeal: string[];
+  itemList: VatInvoiceItem[];
+  province: string | null;
+  city: string | null;
+  totalPages: string | null;
+  currentPage: string | null;
+  belongBuyerName: string | null;
+  belongSellerName: string | null;
+  belongVatCode: string | null;
+  belongNumber: string | null;
+  belongPages: string | null;
+  belongCurrentPage: string | null;
+  belongRemarks: string | null;
+  belongIssueDate: string | null;
+  salesMark: boolean | null;
+  belongSumAmount: string | null;
+  belongSumTax: string | null;
+  belongSubtotalAmount: string | null;
+  belongSubtotalTax: string | null;
+  belongDiscountAmount: string | null;
+  belongDiscountTax: string | null;
+  belongItemList: VatInvoiceListItem[];
+  passengerTravelItemList: PassengerTravelItem[];
+  /** The numeric confidences, keyed by the service's field names (nested ones stay in `raw`). */
+  confidence: Record<string, number>;
+  /** The corners of each field, keyed by the service's field names (with `returnTextLocation`). */
+  textLocation: Record<string, [number, number][]>;
+  /** `total` in integer cents (fen), or null when it cannot be read with certainty. */
+  totalCents: number | null;
+  subtotalAmountCents: number | null;
+  subtotalTaxCents: number | null;
+  requestId: string | null;
+  raw: JsonValue;
+}
+
+export interface BizLicenseOcrParams {
+  /** The licence photo (PNG or JPEG); exclusive with `url`. A string is base64 (or a data URL). */
+  image?: ImageSource | string;
+  /** The licence photo as base64 text. */
+  imageBase64?: string;
+  /** A public http(s) URL of the photo; exclusive with an image. */
+  url?: string;
+  /** The same as `url`, as Tencent names it. */
+  imageUrl?: string;
+  /** Report copies and re-shots; Tencent's default false. */
+  enableCopyWarn?: boolean;
+  /** Complete the business term; default true. */
+  enablePeriodComplete?: boolean;
+  /** Also read other business certificates; default false. */
+  enableBusinessCertificate?: boolean;
+}
+
+export interface BizLicenseOcrRect {
+  x: number | null;
+  y: number | null;
+  width: number | null;
+  height: number | null;
+}
+
+export interface BusinessCertificateField {
+  name: string | null;
+  value: string | null;
+  rect: BizLicenseOcrRect | null;
+}
+
+export interface BizLicenseOcrResult {
+  regNum: string | null;
+  name: string | null;
+  capital: string | null;
+  person: string | null;
+  address: string | null;
+  business: string | null;
+  type: string | null;
+  period: string | null;
+  composingForm: string | null;
+  setDate: string | null;
+  /** -9102 copy, -9104 re-shot, -9108 business scope unreadable. */
+  recognizeWarnCode: number[];
+  recognizeWarnMsg: string[];
+  /** `recognizeWarnCode` as flags. */
+  warnings: { copy: boolean; reshot: boolean; scopeUnreadable: boolean };
+  /** 1 when the licence is a duplicate original, -1 when not. */
+  isDuplication: number | null;
+  registrationDate: string | null;
+  /** Rotation of the text, degrees clockwise. */
+  angle: number | null;
+  nationalEmblem: boolean | null;
+  qrCode: boolean | null;
+  seal: boolean | null;
+  title: string | null;
+  serialNumber: string | null;
+  registrationAuthority: string | null;
+  electronic: boolean | null;
+  businessCertificate: BusinessCertificateField[];
+  important: string | null;
   requestId: string | null;
   raw: JsonValue;
 }

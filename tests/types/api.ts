@@ -194,3 +194,33 @@ export async function proxy(photo: Blob): Promise<string[]> {
     String(detailed.enterpriseName), String(res.status), String(bare.ok), typeof worker.fetch,
   ];
 }
+
+// The live recognition operations, on the signing clients and the proxy client.
+import {
+  type BusinessLicenseResult,
+  type VatInvoiceResult,
+  type VatInvoiceItem,
+  type BizLicenseOcrResult,
+  type BusinessCertificateField,
+} from "ocr-edge";
+
+export async function live(photo: Blob, hw: HuaweiClient, tc: TencentClient, client: ProxyClient): Promise<string[]> {
+  const targets: Target[] = ["huawei.businessLicense", "huawei.vatInvoice", "tencent.bizLicenseOcr"];
+  const scopes: CaptureScope[] = targets;
+  const licence: BusinessLicenseResult = await hw.recognizeBusinessLicense({ image: photo, enterpriseProjectId: "ep" });
+  const byUrl: BusinessLicenseResult = await client.recognizeBusinessLicense({ url: "https://example.com/l.png" });
+  const conf: number | null = licence.confidence.registrationNumber;
+  const vat: VatInvoiceResult = await hw.recognizeVatInvoice({ image: photo, advancedMode: true, returnTextLocation: true, pageNum: 1, ofdToImageMode: false });
+  const item: VatInvoiceItem | undefined = vat.itemList[0];
+  const cents: number | null = vat.totalCents;
+  const corners: [number, number][] | undefined = vat.textLocation["total"];
+  const viaProxy: VatInvoiceResult = await client.recognizeVatInvoice({ url: "https://example.com/v.pdf" });
+  const ocr: BizLicenseOcrResult = await tc.bizLicenseOcr({ image: photo, enableCopyWarn: true, enablePeriodComplete: false, enableBusinessCertificate: true });
+  const other: BusinessCertificateField | undefined = ocr.businessCertificate[0];
+  const copy: boolean = ocr.warnings.copy;
+  const proxied: BizLicenseOcrResult = await client.bizLicenseOcr({ imageUrl: "https://example.com/l.jpg" });
+  return [
+    scopes.join(), String(byUrl.name), String(conf), String(item?.taxCents), String(cents), String(corners?.length),
+    String(viaProxy.number), String(other?.rect?.width), String(copy), String(proxied.qrCode), JSON.stringify(licence.raw),
+  ];
+}

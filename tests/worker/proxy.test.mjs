@@ -10,13 +10,16 @@ import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { issueCaptureToken, ProxyClient } from "ocr-edge";
+import { HuaweiClient, issueCaptureToken, ProxyClient, TencentClient } from "ocr-edge";
 import { DEV_CREDENTIALS, startEmulator, startWorker, stopChild } from "../../scripts/demo.mjs";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const fixture = (name) => fs.readFileSync(path.join(root, "emulator/fixtures/images", name));
 const INVOICE = fixture("quota-invoice.png");
 const LICENCE = fixture("biz-license.png");
+const LICENCE_COPY = fixture("biz-license-copy.png");
+const VAT = fixture("vat-invoice.png");
+const VAT_PDF = fixture("vat-invoice.pdf");
 const ORIGIN = "https://capture.example.com";
 const TOKEN_SECRET = randomBytes(32).toString("hex");
 const ADMIN_SECRET = randomBytes(32).toString("hex");
@@ -191,6 +194,121 @@ describe("capture routes succeed with a valid token", () => {
       assert.equal(e.code, "regnum.check_character");
       return true;
     });
+  });
+});
+
+/** Resolves with the error `p` rejects with; fails the test if it resolves. */
+async function refusal(p) {
+  try {
+    assert.fail(`resolved: ${JSON.stringify(await p).slice(0, 200)}`);
+  } catch (e) {
+    if (e instanceof assert.AssertionError) throw e;
+    return e;
+  }
+}
+
+const GIF = new Uint8Array(Buffer.from("GIF89a\x40\x00\x40\x00\x00\x00\x00;", "latin1"));
+const LIVE = ["huawei.businessLicense", "huawei.vatInvoice", "tencent.bizLicenseOcr"];
+
+describe("the live recognition operations", () => {
+  test("straight from Node with the signing clients", async () => {
+    const huawei = new HuaweiClient({
+      endpoint: emulator.url,
+      projectId: DEV_CREDENTIALS.HUAWEI_PROJECT_ID,
+      credentials: { accessKey: DEV_CREDENTIALS.HUAWEI_AK, secretKey: DEV_CREDENTIALS.HUAWEI_SK },
+      maxRetries: 0,
+    });
+    const tencent = new TencentClient({
+      endpoint: emulator.url,
+      credentials: { secretId: DEV_CREDENTIALS.TENCENT_SECRET_ID, secretKey: DEV_CREDENTIALS.TENCENT_SECRET_KEY },
+      maxRetries: 0,
+    });
+    const licence = await huawei.recognizeBusinessLicense({ image: new Uint8Array(LICENCE) });
+    assert.equal(licence.registrationNumber, "91110108EMU0000159");
+    assert.equal(licence.legalRepresentative, "张示例");
+    assert.equal(licence.type, "有限责任公司（自然人投资或控股）");
+    assert.equal(licence.raw.result.name, licence.name);
+    assert.ok(licence.requestId, "X-Request-Id is kept");
+    // The emulator answers AIS.0105 for a file that is not a licence, as the service does.
+    const notLicence = await refusal(huawei.recognizeBusinessLicense({ image: new Uint8Array(INVOICE) }));
+    assert.equal(notLicence.code, "AIS.0105");
+    assert.equal(notLicence.status, 400);
+
+    const vat = await huawei.recognizeVatInvoice({ image: new Blob([VAT]), advancedMode: true });
+    assert.equal(vat.code, "1100231130");
+    assert.equal(vat.totalCents, 169500);
+    assert.deepEqual(vat.itemList.map((i) => [i.amountCents, i.taxCents]), [[100000, 13000], [50000, 6500]]);
+    assert.equal(typeof vat.confidence.total, "number");
+    assert.deepEqual(vat.supervisionSeal, ["国家税务总局监制"]);
+    // The licence photo is under the documented 100 px a VAT invoice needs: refused here.
+    const small = await refusal(huawei.recognizeVatInvoice({ image: new Uint8Array(LICENCE) }));
+    assert.equal(small.code, "image.rejected");
+    assert.ok(small.violations.some((v) => v.code === "image.too_small"), JSON.stringify(small.violations));
+    // A page number from 1: 0 never leaves the process.
+    const page = await refusal(huawei.recognizeVatInvoice({ image: new Uint8Array(VAT_PDF), pageNum: 0 }));
+    assert.equal(page.code, "argument.invalid");
+
+    const ocr = await tencent.bizLicenseOcr({ image: new Uint8Array(LICENCE_COPY), enableCopyWarn: true });
+    assert.equal(ocr.regNum, "91110108EMU0000159");
+    assert.deepEqual(ocr.recognizeWarnCode, [-9102]);
+    assert.deepEqual(ocr.warnings, { copy: true, reshot: false, scopeUnreadable: false });
+    assert.ok(ocr.requestId);
+    assert.equal(ocr.raw.Response.RegNum, ocr.regNum);
+    const noLicence = await refusal(tencent.bizLicenseOcr({ image: new Uint8Array(INVOICE) }));
+    assert.equal(noLicence.code, "FailedOperation.NoBizLicense");
+    // BizLicenseOCR documents PNG and JPEG only: a GIF is refused here.
+    const gif = await refusal(tencent.bizLicenseOcr({ image: GIF }));
+    assert.equal(gif.code, "image.rejected");
+  });
+
+  test("through the worker with ProxyClient, each under its own scope", async () => {
+    const before = await emulatorStats();
+    const client = (scope) => new ProxyClient({ baseUrl: plain.url, token: token(scope) });
+    const licence = await client("huawei.businessLicense").recognizeBusinessLicense({ image: new Uint8Array(LICENCE) });
+    assert.equal(licence.name, "示例云计算（北京）有限责任公司");
+    assert.equal(licence.businessTerm, "2015年03月18日至长期");
+    const notLicence = await refusal(client("huawei.businessLicense").recognizeBusinessLicense({ image: new Uint8Array(INVOICE) }));
+    assert.equal(notLicence.code, "AIS.0105");
+
+    const vat = await client("huawei.vatInvoice").recognizeVatInvoice({ image: new Uint8Array(VAT) });
+    assert.equal(vat.number, "01234567");
+    assert.equal(vat.subtotalTaxCents, 19500);
+    assert.deepEqual(vat.confidence, {}, "confidence only with advancedMode");
+    // Under the documented 100 px: refused on the page, nothing sent.
+    const small = await refusal(client("huawei.vatInvoice").recognizeVatInvoice({ image: new Uint8Array(LICENCE) }));
+    assert.equal(small.code, "image.rejected");
+
+    const ocr = await client("tencent.bizLicenseOcr").bizLicenseOcr({ image: new Blob([LICENCE]) });
+    assert.equal(ocr.person, "张示例");
+    assert.deepEqual(ocr.recognizeWarnCode, [], "warnings only with enableCopyWarn");
+    const noLicence = await refusal(client("tencent.bizLicenseOcr").bizLicenseOcr({ image: new Uint8Array(INVOICE) }));
+    assert.equal(noLicence.code, "FailedOperation.NoBizLicense");
+    assert.equal(await emulatorStats(), before + 5, "every call but the refused one went upstream once");
+
+    // A token for one operation does not open another.
+    const scoped = await refusal(client("huawei.vatInvoice").recognizeBusinessLicense({ image: new Uint8Array(LICENCE) }));
+    assert.equal(scoped.code, "token.scope");
+    const gif = await refusal(client("tencent.bizLicenseOcr").bizLicenseOcr({ image: GIF }));
+    assert.equal(gif.code, "image.rejected");
+    assert.equal(await emulatorStats(), before + 5, "refused before going upstream");
+  });
+
+  test("through the worker as raw bytes", async () => {
+    for (const [route, body, type, check] of [
+      ["/v1/huawei/business-license", LICENCE, "image/png", (j) => j.registrationNumber === "91110108EMU0000159"],
+      ["/v1/huawei/vat-invoice", VAT_PDF, "application/octet-stream", (j) => j.type === "electronic" && j.totalCents === 169500],
+      ["/v1/tencent/biz-license-ocr", LICENCE, "image/png", (j) => j.regNum === "91110108EMU0000159"],
+    ]) {
+      const r = await call(plain, route, { headers: { "content-type": type }, body, auth: token(LIVE) });
+      assert.equal(r.status, 200, `${route}: ${JSON.stringify(r.json)}`);
+      assert.ok(check(r.json), `${route}: ${JSON.stringify(r.json).slice(0, 300)}`);
+    }
+    const r = await call(plain, "/v1/tencent/biz-license-ocr", {
+      headers: { "content-type": "image/png" },
+      body: INVOICE,
+      auth: token(LIVE),
+    });
+    assert.equal(r.err?.code, "FailedOperation.NoBizLicense", JSON.stringify(r.json));
   });
 });
 
