@@ -78,10 +78,11 @@ async function against(upstream, label, { ours, secret, corpus, plan, levels, ro
   };
   try {
     worker = await startOurWorker(
-      { ...DEV_CREDENTIALS, UPSTREAM_HUAWEI: upstream, UPSTREAM_TENCENT: upstream, CAPTURE_TOKEN_SECRET: secret, ALLOWED_ORIGINS: ORIGIN, RATE_LIMIT_PER_MINUTE: "0" },
+      { ...DEV_CREDENTIALS, UPSTREAM_HUAWEI: upstream, UPSTREAM_TENCENT: upstream, CAPTURE_TOKEN_SECRET: secret, ALLOWED_ORIGINS: ORIGIN, RATE_LIMIT_PER_MINUTE: "0", UPLOADS_PER_TOKEN: "64" },
       quietStdio,
     );
     peer = await startPeerProxy(upstream);
+    // One token stands for many pages here, so its per-token upload share is widened.
     const token = ours.issueCaptureToken(secret, { scope: ["huawei.quotaInvoice", "tencent.bizLicense"], ttlSeconds: 3600 });
     const sender = (url, headers, bytes) => async () => {
       const res = await fetch(url, { method: "POST", headers: { "content-type": "image/jpeg", ...headers }, body: bytes });
