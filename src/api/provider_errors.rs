@@ -325,6 +325,20 @@ pub(crate) fn success_json(
     Ok(value)
 }
 
+/// The object under `key` in a success answer (`result` for Huawei OCR,
+/// `Response` for Tencent), or a shape error naming it.
+pub(crate) fn member<'a>(
+    raw: &'a Value,
+    key: &str,
+    status: u16,
+    request_id: Option<&str>,
+) -> Result<&'a Value> {
+    match raw.get(key) {
+        Some(r) if r.is_object() => Ok(r),
+        _ => Err(shape_error(status, request_id, &format!("no `{key}` object"))),
+    }
+}
+
 /// Reads `v` into `T`; a wrong type or missing required part is a protocol
 /// error naming the problem, never a panic.
 pub(crate) fn shape<T: DeserializeOwned>(

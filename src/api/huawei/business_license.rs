@@ -5,13 +5,14 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::api::endpoints::{huawei_host, validate_project_id, HuaweiService};
+use super::ocr_call::{ocr_request, source_body};
+use crate::api::endpoints::HuaweiService;
 use crate::api::fields::Fields;
-use crate::api::input::{conflict, invalid, missing, normalize_url, ImageInput};
+use crate::api::input::ImageInput;
 use crate::api::operation::{json_answer, Context, Descriptor, Provider, Route};
-use crate::api::provider_errors::{shape, shape_error, success_json};
+use crate::api::provider_errors::{member, shape, success_json};
 use crate::api::request::{Operation, PreparedRequest, Service};
-use crate::api::sdk_body::{self, Field};
+use crate::api::sdk_body;
 use crate::error::Result;
 use crate::image::{Format, Limits, Megabytes, Target};
 
@@ -117,57 +118,6 @@ pub fn limits(megabytes: Megabytes) -> Limits {
     }
 }
 
-/// The body of a Huawei OCR call taking exactly one of `image` and `url`,
-/// followed by `rest` (fields the caller set, in the model's order).
-pub(crate) fn source_body(
-    image: Option<ImageInput<'_>>,
-    url: Option<&str>,
-    limits: &Limits,
-    rest: &[Field],
-) -> Result<Vec<u8>> {
-    match (image, url) {
-        (Some(_), Some(_)) => {
-            Err(conflict("give either image or url, not both (the service refuses both)"))
-        }
-        (None, None) => Err(missing("image or url is required")),
-        (Some(image), None) => sdk_body::with_image(image, limits, "image", rest),
-        (None, Some(url)) => {
-            let mut fields = vec![("url", Value::String(normalize_url(url)?))];
-            fields.extend(rest.iter().cloned());
-            Ok(sdk_body::object(&fields))
-        }
-    }
-}
-
-/// A Huawei OCR `POST /v2/{project_id}/ocr/{name}` with a JSON body.
-pub(crate) fn ocr_request(
-    op: Operation,
-    region: Option<&str>,
-    project_id: &str,
-    name: &str,
-    enterprise_project_id: Option<&str>,
-    body: Vec<u8>,
-) -> Result<PreparedRequest> {
-    validate_project_id(project_id)?;
-    let host = huawei_host(HuaweiService::Ocr, region)?;
-    let mut req = PreparedRequest::new(op, "POST", host, &["v2", project_id, "ocr", name])
-        .header("Content-Type", "application/json");
-    if let Some(ep) = enterprise_project_id {
-        // A header value: keep it to the id alphabet so nothing can be injected.
-        let ok = !ep.is_empty()
-            && ep.len() <= 64
-            && ep.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-        if !ok {
-            return Err(invalid(
-                "enterprise_project_id must be 1-64 characters of A-Z, a-z, 0-9, '-' and '_'",
-            ));
-        }
-        req = req.header("Enterprise-Project-Id", ep);
-    }
-    req.body = body;
-    Ok(req)
-}
-
 /// The confidence of each field, 0–1, as the service gives it.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all(serialize = "camelCase"), default)]
@@ -242,26 +192,12 @@ pub fn parse_business_license(
     request_id: Option<&str>,
     body: &[u8],
 ) -> Result<BusinessLicense> {
-    let (result, raw) =
-        result_object(Operation::RecognizeBusinessLicense, status, request_id, body)?;
-    let mut out: BusinessLicense = shape(&result, status, request_id, "result")?;
+    let raw = success_json(Operation::RecognizeBusinessLicense, status, request_id, body)?;
+    let mut out: BusinessLicense =
+        shape(member(&raw, "result", status, request_id)?, status, request_id, "result")?;
     out.request_id = request_id.map(str::to_owned);
     out.raw = raw;
     Ok(out)
-}
-
-/// The `result` object of a Huawei OCR answer and the whole answer.
-pub(crate) fn result_object(
-    op: Operation,
-    status: u16,
-    request_id: Option<&str>,
-    body: &[u8],
-) -> Result<(Value, Value)> {
-    let raw = success_json(op, status, request_id, body)?;
-    match raw.get("result") {
-        Some(r) if r.is_object() => Ok((r.clone(), raw)),
-        _ => Err(shape_error(status, request_id, "no `result` object")),
-    }
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 pub mod apig;
 pub mod business_license;
 pub mod csms;
+mod ocr_call;
 pub mod quota_invoice;
 pub mod vat_invoice;
 

@@ -5,11 +5,12 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::ocr_call::with_enterprise_project;
 use crate::api::endpoints::{huawei_host, validate_project_id, HuaweiService};
 use crate::api::fields::Fields;
-use crate::api::input::{conflict, image_body, invalid, missing, normalize_url, ImageInput};
+use crate::api::input::{conflict, image_body, missing, normalize_url, ImageInput};
 use crate::api::operation::{json_answer, Context, Descriptor, Provider, Route};
-use crate::api::provider_errors::{shape, shape_error, success_json};
+use crate::api::provider_errors::{member, shape, success_json};
 use crate::api::request::{Operation, PreparedRequest, Service};
 use crate::api::wire;
 use crate::error::Result;
@@ -118,25 +119,14 @@ pub fn recognize_quota_invoice_with(
             serde_json::to_vec(&serde_json::json!({ "url": url })).unwrap_or_default()
         }
     };
-    let mut req = PreparedRequest::new(
+    let req = PreparedRequest::new(
         Operation::RecognizeQuotaInvoice,
         "POST",
         host,
         &["v2", project_id, "ocr", "quota-invoice"],
     )
     .header("Content-Type", "application/json");
-    if let Some(ep) = params.enterprise_project_id {
-        // A header value: keep it to the id alphabet so nothing can be injected.
-        let ok = !ep.is_empty()
-            && ep.len() <= 64
-            && ep.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-        if !ok {
-            return Err(invalid(
-                "enterprise_project_id must be 1-64 characters of A-Z, a-z, 0-9, '-' and '_'",
-            ));
-        }
-        req = req.header("Enterprise-Project-Id", ep);
-    }
+    let mut req = with_enterprise_project(req, params.enterprise_project_id)?;
     req.body = body;
     Ok(req)
 }
@@ -190,10 +180,7 @@ pub fn parse_quota_invoice(
     body: &[u8],
 ) -> Result<QuotaInvoice> {
     let raw = success_json(Operation::RecognizeQuotaInvoice, status, request_id, body)?;
-    let result = match raw.get("result") {
-        Some(r) if r.is_object() => r,
-        _ => return Err(shape_error(status, request_id, "no `result` object")),
-    };
+    let result = member(&raw, "result", status, request_id)?;
     let mut inv: QuotaInvoice = shape(result, status, request_id, "result")?;
     inv.amount_cents = inv.amount.as_deref().and_then(parse_amount_cents);
     inv.request_id = request_id.map(str::to_owned);

@@ -7,12 +7,13 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
-use super::business_license::{ocr_request, result_object, source_body};
+use super::ocr_call::{ocr_request, source_body};
 use crate::api::amount::parse_amount_cents;
 use crate::api::endpoints::HuaweiService;
 use crate::api::fields::Fields;
 use crate::api::input::{invalid, ImageInput};
 use crate::api::operation::{json_answer, Context, Descriptor, Provider, Route};
+use crate::api::provider_errors::{member, shape, success_json};
 use crate::api::request::{Operation, PreparedRequest, Service};
 use crate::api::sdk_body::{self, opt_count, opt_flag, Field};
 use crate::error::Result;
@@ -414,9 +415,9 @@ fn quads<'de, D: Deserializer<'de>>(
 
 /// Parses a RecognizeVatInvoice answer; `request_id` is `X-Request-Id`.
 pub fn parse_vat_invoice(status: u16, request_id: Option<&str>, body: &[u8]) -> Result<VatInvoice> {
-    let (result, raw) = result_object(Operation::RecognizeVatInvoice, status, request_id, body)?;
-    let mut out: VatInvoice =
-        crate::api::provider_errors::shape(&result, status, request_id, "result")?;
+    let raw = success_json(Operation::RecognizeVatInvoice, status, request_id, body)?;
+    let result = member(&raw, "result", status, request_id)?;
+    let mut out: VatInvoice = shape(result, status, request_id, "result")?;
     let cents = |s: &Option<String>| s.as_deref().and_then(parse_amount_cents);
     out.total_cents = cents(&out.total);
     out.subtotal_amount_cents = cents(&out.subtotal_amount);

@@ -9,7 +9,7 @@ use crate::api::endpoints::{tencent_region, TENCENT_OCR_HOST, TENCENT_OCR_VERSIO
 use crate::api::fields::Fields;
 use crate::api::input::{conflict, missing, normalize_url, ImageInput};
 use crate::api::operation::{json_answer, Context, Descriptor, Provider, Route};
-use crate::api::provider_errors::{shape, shape_error, success_json};
+use crate::api::provider_errors::{member, shape, success_json};
 use crate::api::request::{Operation, PreparedRequest, Service};
 use crate::api::sdk_body::{self, opt_flag, Field};
 use crate::error::Result;
@@ -276,10 +276,7 @@ pub struct BizLicenseOcr {
 /// Parses a BizLicenseOCR answer; `Response.Error` becomes an error.
 pub fn parse_biz_license_ocr(status: u16, body: &[u8]) -> Result<BizLicenseOcr> {
     let raw = success_json(Operation::BizLicenseOcr, status, None, body)?;
-    let resp = match raw.get("Response") {
-        Some(r) if r.is_object() => r,
-        _ => return Err(shape_error(status, None, "no `Response` object")),
-    };
+    let resp = member(&raw, "Response", status, None)?;
     let id = resp.get("RequestId").and_then(Value::as_str);
     let mut out: BizLicenseOcr = shape(resp, status, id, "Response")?;
     let has = |c: i64| out.recognize_warn_code.contains(&c);

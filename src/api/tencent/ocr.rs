@@ -13,7 +13,7 @@ use crate::api::endpoints::{tencent_region, TENCENT_OCR_HOST, TENCENT_OCR_VERSIO
 use crate::api::fields::{Fields, Origin};
 use crate::api::input::{conflict, image_body, invalid, missing, normalize_url, ImageInput};
 use crate::api::operation::{json_answer, Context, Descriptor, Provider, Route};
-use crate::api::provider_errors::{shape, shape_error, success_json};
+use crate::api::provider_errors::{member, shape, success_json};
 use crate::api::regnum::validate_reg_num;
 use crate::api::request::{Operation, PreparedRequest, Service};
 use crate::api::wire;
@@ -537,29 +537,22 @@ pub struct BizLicense {
     pub raw: Value,
 }
 
-/// The `Response` object of a Tencent answer, or the error it carries.
-fn response(op: Operation, status: u16, body: &[u8]) -> Result<(Value, Value)> {
-    let raw = success_json(op, status, None, body)?;
-    match raw.get("Response") {
-        Some(r) if r.is_object() => Ok((r.clone(), raw)),
-        _ => Err(shape_error(status, None, "no `Response` object")),
-    }
-}
-
 /// Parses a VerifyBasicBizLicense answer; `Response.Error` becomes an error.
 pub fn parse_verify_basic_biz_license(status: u16, body: &[u8]) -> Result<BasicBizLicense> {
-    let (resp, raw) = response(Operation::VerifyBasicBizLicense, status, body)?;
+    let raw = success_json(Operation::VerifyBasicBizLicense, status, None, body)?;
+    let resp = member(&raw, "Response", status, None)?;
     let id = resp.get("RequestId").and_then(Value::as_str);
-    let mut out: BasicBizLicense = shape(&resp, status, id, "Response")?;
+    let mut out: BasicBizLicense = shape(resp, status, id, "Response")?;
     out.raw = raw;
     Ok(out)
 }
 
 /// Parses a VerifyBizLicense answer; `Response.Error` becomes an error.
 pub fn parse_verify_biz_license(status: u16, body: &[u8]) -> Result<BizLicense> {
-    let (resp, raw) = response(Operation::VerifyBizLicense, status, body)?;
+    let raw = success_json(Operation::VerifyBizLicense, status, None, body)?;
+    let resp = member(&raw, "Response", status, None)?;
     let id = resp.get("RequestId").and_then(Value::as_str);
-    let mut out: BizLicense = shape(&resp, status, id, "Response")?;
+    let mut out: BizLicense = shape(resp, status, id, "Response")?;
     out.raw = raw;
     Ok(out)
 }

@@ -1,0 +1,69 @@
+//! What the Huawei OCR operations share: the request line and its
+//! `Enterprise-Project-Id` header, and a body of exactly one of `image` and `url`.
+
+use serde_json::Value;
+
+use crate::api::endpoints::{huawei_host, validate_project_id, HuaweiService};
+use crate::api::input::{conflict, invalid, missing, normalize_url, ImageInput};
+use crate::api::request::{Operation, PreparedRequest};
+use crate::api::sdk_body::{self, Field};
+use crate::error::Result;
+use crate::image::Limits;
+
+/// The body of a Huawei OCR call taking exactly one of `image` and `url`,
+/// followed by `rest` (fields the caller set, in the model's order).
+pub(crate) fn source_body(
+    image: Option<ImageInput<'_>>,
+    url: Option<&str>,
+    limits: &Limits,
+    rest: &[Field],
+) -> Result<Vec<u8>> {
+    match (image, url) {
+        (Some(_), Some(_)) => {
+            Err(conflict("give either image or url, not both (the service refuses both)"))
+        }
+        (None, None) => Err(missing("image or url is required")),
+        (Some(image), None) => sdk_body::with_image(image, limits, "image", rest),
+        (None, Some(url)) => {
+            let mut fields = vec![("url", Value::String(normalize_url(url)?))];
+            fields.extend(rest.iter().cloned());
+            Ok(sdk_body::object(&fields))
+        }
+    }
+}
+
+/// A Huawei OCR `POST /v2/{project_id}/ocr/{name}` with a JSON body.
+pub(crate) fn ocr_request(
+    op: Operation,
+    region: Option<&str>,
+    project_id: &str,
+    name: &str,
+    enterprise_project_id: Option<&str>,
+    body: Vec<u8>,
+) -> Result<PreparedRequest> {
+    validate_project_id(project_id)?;
+    let host = huawei_host(HuaweiService::Ocr, region)?;
+    let req = PreparedRequest::new(op, "POST", host, &["v2", project_id, "ocr", name])
+        .header("Content-Type", "application/json");
+    let mut req = with_enterprise_project(req, enterprise_project_id)?;
+    req.body = body;
+    Ok(req)
+}
+
+/// Adds `Enterprise-Project-Id` when one is given, after checking it.
+pub(crate) fn with_enterprise_project(
+    req: PreparedRequest,
+    enterprise_project_id: Option<&str>,
+) -> Result<PreparedRequest> {
+    let Some(ep) = enterprise_project_id else { return Ok(req) };
+    // A header value: keep it to the id alphabet so nothing can be injected.
+    let ok = !ep.is_empty()
+        && ep.len() <= 64
+        && ep.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if !ok {
+        return Err(invalid(
+            "enterprise_project_id must be 1-64 characters of A-Z, a-z, 0-9, '-' and '_'",
+        ));
+    }
+    Ok(req.header("Enterprise-Project-Id", ep))
+}
