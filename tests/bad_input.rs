@@ -20,9 +20,11 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use ocr_edge::api::fields::{Fields, Image as FieldImage, Origin};
 use ocr_edge::api::huawei::{apig, csms, ocr};
+use ocr_edge::api::operation::{Context, Descriptor};
 use ocr_edge::api::tencent::ocr as tocr;
-use ocr_edge::api::{self, ImageInput};
+use ocr_edge::api::{self, registry, ImageInput};
 use ocr_edge::image::{self, body, Partial};
 use ocr_edge::sign::{Credentials, IamToken};
 use ocr_edge::worker::handler::{self, Incoming};
@@ -474,6 +476,21 @@ fn probe_incrementally(bytes: &[u8]) -> Result<image::ImageInfo, Error> {
     Err(Error::invalid_image("test.too_many_steps", "probe_prefix asked 10000 times"))
 }
 
+/// The first registered operation whose image target is `name`: the one a
+/// row of that target runs through (the operation's own builder, route and
+/// scope).
+fn operation_for_target(name: &str) -> Option<&'static Descriptor> {
+    registry::OPERATIONS.iter().copied().find(|d| d.target.is_some_and(|t| t.name == name))
+}
+
+/// The operation's builder given the image as its first image key holds it.
+fn build_with_image(d: &Descriptor, image: FieldImage<'_>) -> Result<(), Error> {
+    let mut fields = Fields::new(Origin::Js);
+    fields.set_image(vec![(d.image_keys[0].to_owned(), image)])?;
+    let ctx = Context { project_id: PROJECT_ID, ..Context::default() };
+    (d.build)(&ctx, &fields).map(|_| ())
+}
+
 fn image_case(
     target: &str,
     bytes: &[u8],
@@ -481,51 +498,36 @@ fn image_case(
     worker: Option<&Expect>,
 ) -> Result<(), String> {
     let tag = |what: &str, r: Result<(), String>| r.map_err(|e| format!("{what}: {e}"));
-    let huawei = |input: ImageInput<'_>| {
-        let p = ocr::QuotaInvoiceParams { image: Some(input), ..Default::default() };
-        ocr::recognize_quota_invoice(None, PROJECT_ID, &p)
+    // A `probe` row also runs through the quota invoice, the first operation.
+    let op = if target == "probe" {
+        Some(registry::OPERATIONS[0])
+    } else {
+        operation_for_target(target)
     };
-    let tencent = |input: ImageInput<'_>| {
-        let p = tocr::BizLicenseParams { image: Some(input), ..Default::default() };
-        tocr::verify_basic_biz_license(&p, false)
-    };
-    let route = match target {
-        "probe" => {
-            if want.violation.is_none() {
-                tag("probe", expect_err(image::probe(bytes), want))?;
-                tag("probe_prefix", expect_err(probe_incrementally(bytes), want))?;
-            }
-            tag("huawei builder", expect_err(huawei(ImageInput::Bytes(bytes)), want))?;
-            "/v1/huawei/quota-invoice"
-        }
-        "huawei.quotaInvoice" => {
-            tag("huawei builder", expect_err(huawei(ImageInput::Bytes(bytes)), want))?;
-            "/v1/huawei/quota-invoice"
-        }
-        "tencent.bizLicense" => {
-            tag("tencent builder", expect_err(tencent(ImageInput::Bytes(bytes)), want))?;
-            "/v1/tencent/biz-license"
-        }
-        other => return Err(format!("unknown target {other:?}")),
-    };
+    let Some(op) = op else { return Err(format!("unknown target {target:?}")) };
+    if target == "probe" && want.violation.is_none() {
+        tag("probe", expect_err(image::probe(bytes), want))?;
+        tag("probe_prefix", expect_err(probe_incrementally(bytes), want))?;
+    }
+    let builder = format!("{} builder", op.id);
+    tag(&builder, expect_err(build_with_image(op, FieldImage::Bytes(bytes.into())), want))?;
     // The same image as base64 text (the JSON bodies): same code, but an
     // empty image is empty base64 text.
     if !bytes.is_empty() {
         let text = b64(bytes);
-        let r = if target == "tencent.bizLicense" {
-            tencent(ImageInput::Base64(&text)).map(|_| ())
-        } else {
-            huawei(ImageInput::Base64(&text)).map(|_| ())
-        };
+        let r = build_with_image(op, FieldImage::Base64(text.into()));
         tag("base64 builder", expect_err(r, want))?;
     }
     if let Some(w) = worker {
-        let scope =
-            if route.contains("huawei") { "huawei.quotaInvoice" } else { "tencent.bizLicense" };
+        let scope = op.scope.ok_or("an image operation without a capture scope")?;
         let t = capture_token(&[scope], 600, NOW_SECS);
+        let url = match op.flag {
+            Some(flag) => format!("{}?{flag}=1", op.path),
+            None => op.path.to_owned(),
+        };
         tag(
             "worker core",
-            expect_worker(through_worker(false, route, Some(&t), "image/png", bytes), w),
+            expect_worker(through_worker(false, &url, Some(&t), "image/png", bytes), w),
         )?;
     }
     Ok(())
@@ -698,8 +700,59 @@ fn param_case(op: &str, client: &Value, args: &Value, want: &Expect) -> Result<(
             let ttl = args.get("ttlSeconds").and_then(Value::as_u64).unwrap_or(0);
             expect_err(token::issue(secret, &scope, ttl, NOW_SECS, b"0123456789abcdef"), want)
         }
-        other => Err(format!("unknown op {other:?}")),
+        other => descriptor_param_case(other, client, args, want),
     }
+}
+
+/// Any other operation, through its descriptor: its builder reads the
+/// arguments as the worker's JSON body would carry them, and the worker core
+/// gets that body on the operation's route with a token of its scope.
+fn descriptor_param_case(
+    op: &str,
+    client: &Value,
+    args: &Value,
+    want: &Expect,
+) -> Result<(), String> {
+    let d = op
+        .split_once('.')
+        .and_then(|(_, method)| registry::by_method(method))
+        .ok_or_else(|| format!("unknown op {op:?}"))?;
+    let mut obj = args.as_object().cloned().unwrap_or_default();
+    let bytes = match obj.remove("imageHex") {
+        Some(Value::String(h)) => Some(unhex(&h)?),
+        _ => None,
+    };
+    let body_value = |image: Option<String>| {
+        let mut o = obj.clone();
+        if let Some(text) = image {
+            o.insert(d.image_keys[0].to_owned(), Value::String(text));
+        }
+        serde_json::to_vec(&Value::Object(o)).unwrap_or_default()
+    };
+    let json = body_value(None);
+    let built = Fields::from_json(&json, d.image_keys).and_then(|mut fields| {
+        if let Some(b) = &bytes {
+            fields.set_image(vec![(d.image_keys[0].to_owned(), FieldImage::Bytes(b.into()))])?;
+        }
+        let ctx = Context {
+            region: s(client, "region"),
+            project_id: s(client, "projectId").unwrap_or(PROJECT_ID),
+            ..Context::default()
+        };
+        (d.build)(&ctx, &fields).map(|_| ())
+    });
+    expect_err(built, want)?;
+    let body = body_value(bytes.as_deref().map(b64));
+    let (admin, auth) = match d.scope {
+        Some(scope) => (false, capture_token(&[scope], 600, NOW_SECS)),
+        None => (true, ADMIN_SECRET.to_owned()),
+    };
+    let url = match d.flag {
+        Some(flag) => format!("{}?{flag}=1", d.path),
+        None => d.path.to_owned(),
+    };
+    let r = through_worker(admin, &url, Some(&auth), "application/json", &body);
+    expect_worker(r, want).map_err(|e| format!("worker core: {e}"))
 }
 
 fn tokens() -> HashMap<&'static str, String> {
@@ -781,11 +834,16 @@ fn response_case(op: &str, status: u16, body: &[u8], want: &Expect) -> Result<()
             expect_err(tocr::parse_verify_basic_biz_license(status, body), want)
         }
         "verifyBizLicense" => expect_err(tocr::parse_verify_biz_license(status, body), want),
-        other => Err(format!("unknown op {other:?}")),
+        other => {
+            let d = registry::by_method(other).ok_or_else(|| format!("unknown op {other:?}"))?;
+            expect_err((d.answer)(status, rid, body), want)
+        }
     }?;
     // The generic mapper gives the same code for error statuses.
     if !(200..300).contains(&status) {
-        let e = api::parse_error(status, rid, body, api::Operation::RecognizeQuotaInvoice);
+        let operation =
+            registry::by_method(op).map_or(api::Operation::RecognizeQuotaInvoice, |d| d.operation);
+        let e = api::parse_error(status, rid, body, operation);
         if e.code() != want.code {
             return Err(format!("parse_error gave {:?}", e.code()));
         }

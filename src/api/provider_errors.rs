@@ -129,6 +129,9 @@ pub fn kind_of_code(code: &str) -> Option<ErrorKind> {
         | "RequestSizeLimitExceeded"
         | "FailedOperation.ImageDecodeFailed"
         | "FailedOperation.ImageSizeTooLarge"
+        // No licence on the photo, or an empty one: another photo is the fix.
+        | "FailedOperation.NoBizLicense"
+        | "FailedOperation.EmptyImageError"
         | "LimitExceeded.TooLargeFileError" => InvalidImage,
         // A parameter the caller can fix, the image URL included.
         "AIS.0101"

@@ -10,6 +10,25 @@ const here = import.meta.dirname;
 export const PROJECT_ID = "0123456789abcdef0123456789abcdef";
 export const PNG_64x32 = "89504e470d0a1a0a0000000d494844520000004000000020080200000000000000";
 
+/**
+ * The operation each image target runs through, as a user calls it: the
+ * client, its method and the worker route (the first registered operation
+ * of that target, as in the native runner).
+ */
+export const TARGET_CALLS = {
+  "huawei.quotaInvoice": { client: "huawei", method: "recognizeQuotaInvoice", route: "/v1/huawei/quota-invoice" },
+  "tencent.bizLicense": { client: "tencent", method: "verifyBasicBizLicense", route: "/v1/tencent/biz-license" },
+  "huawei.businessLicense": { client: "huawei", method: "recognizeBusinessLicense", route: "/v1/huawei/business-license" },
+  "huawei.vatInvoice": { client: "huawei", method: "recognizeVatInvoice", route: "/v1/huawei/vat-invoice" },
+  "tencent.bizLicenseOcr": { client: "tencent", method: "bizLicenseOcr", route: "/v1/tencent/biz-license-ocr" },
+};
+
+/** The capture operations by `<client>.<method>`, with their worker route and scope. */
+export const CAPTURE_OPS = Object.fromEntries([
+  ...Object.entries(TARGET_CALLS).map(([scope, t]) => [`${t.client}.${t.method}`, { ...t, scope }]),
+  ["tencent.verifyBizLicense", { client: "tencent", method: "verifyBizLicense", route: "/v1/tencent/biz-license?detailed=1", scope: "tencent.bizLicense" }],
+]);
+
 export function unhex(s) {
   const clean = s.replace(/[\s_]/g, "");
   if (clean.length % 2) throw new Error(`odd hex length in ${s}`);

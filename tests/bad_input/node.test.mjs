@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import http from "node:http";
 import { after, before, describe, test } from "node:test";
 import * as ocr from "ocr-edge";
-import { PNG_64x32, PROJECT_ID, expectFor, imageCases, jsonCases, mismatch, template, unhex } from "./catalogue.mjs";
+import { CAPTURE_OPS, PNG_64x32, PROJECT_ID, TARGET_CALLS, expectFor, imageCases, jsonCases, mismatch, template, unhex } from "./catalogue.mjs";
 
 const SECRET = "0123456789abcdef".repeat(4);
 const VALID_REGNUM = "911101085636549482";
@@ -78,12 +78,15 @@ describe("images", () => {
         await expectError(() => ocr.probeImage(bytes), c.expected, "probeImage: ");
         await expectError(() => ocr.probeBlob(blob), c.expected, "probeBlob: ");
         await expectError(() => huawei().recognizeQuotaInvoice({ image: bytes }), c.expected, "recognizeQuotaInvoice: ");
-      } else if (c.target === "huawei.quotaInvoice") {
-        await expectError(() => huawei().recognizeQuotaInvoice({ image: bytes }), c.expected, "bytes: ");
-        await expectError(() => huawei().recognizeQuotaInvoice({ image: blob }), c.expected, "Blob: ");
-      } else {
+      } else if (c.target === "tencent.bizLicense") {
         await expectError(() => tencent().verifyBasicBizLicense({ image: bytes }), c.expected, "bytes: ");
         await expectError(() => tencent().verifyBizLicense({ image: blob }), c.expected, "Blob: ");
+      } else {
+        const call = TARGET_CALLS[c.target];
+        assert.ok(call, `unknown target ${c.target}`);
+        const client = () => (call.client === "huawei" ? huawei() : tencent());
+        await expectError(() => client()[call.method]({ image: bytes }), c.expected, "bytes: ");
+        await expectError(() => client()[call.method]({ image: blob }), c.expected, "Blob: ");
       }
       assert.equal(requests, before, "a refused image was sent");
     });
@@ -136,8 +139,12 @@ function runParam(c, args) {
       return ocr.verifyCaptureToken(SECRET, args.token, args.scope);
     case "token.issue":
       return ocr.issueCaptureToken(args.secret ?? SECRET, { scope: args.scope, ttlSeconds: args.ttlSeconds });
-    default:
-      throw new Error(`unknown op ${c.op}`);
+    default: {
+      const op = CAPTURE_OPS[c.op];
+      if (!op) throw new Error(`unknown op ${c.op}`);
+      const made = op.client === "huawei" ? huawei(client) : tencent(client);
+      return made[op.method](jsArgs(args));
+    }
   }
 }
 
@@ -171,10 +178,18 @@ function callFor(op) {
       return tencent().verifyBasicBizLicense({ regNum: VALID_REGNUM });
     case "verifyBizLicense":
       return tencent().verifyBizLicense({ regNum: VALID_REGNUM });
+    case "recognizeBusinessLicense":
+    case "recognizeVatInvoice":
+      return huawei()[op]({ image: new Uint8Array(unhex(PNG_VAT)) });
+    case "bizLicenseOcr":
+      return tencent().bizLicenseOcr({ image: new Uint8Array(unhex(PNG_64x32)) });
     default:
       throw new Error(`unknown op ${op}`);
   }
 }
+
+/** A PNG header of 128×128: within every Huawei target's sides (the VAT invoice starts at 100). */
+const PNG_VAT = "89504e470d0a1a0a0000000d494844520000008000000080080200000000000000";
 
 describe("responses from a local server", () => {
   for (const c of jsonCases("responses.json")) {

@@ -14,13 +14,13 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { issueCaptureToken } from "ocr-edge";
 import { DEV_CREDENTIALS, startEmulator, startWorker, stopChild } from "../../scripts/demo.mjs";
-import { PNG_64x32, expectFor, imageCases, jsonCases, root, template, unhex } from "./catalogue.mjs";
+import { CAPTURE_OPS, PNG_64x32, TARGET_CALLS, expectFor, imageCases, jsonCases, root, template, unhex } from "./catalogue.mjs";
 
 process.env.CARGO_TARGET_DIR ??= path.join(process.env.HOME, ".cache/ocr-edge/target");
 const SECRET = randomBytes(32).toString("hex");
 const ORIGIN = "https://app.example";
 const INVOICE = fs.readFileSync(path.join(root, "emulator/fixtures/images/quota-invoice.png"));
-const SCOPES = ["huawei.quotaInvoice", "tencent.bizLicense"];
+const SCOPES = Object.keys(TARGET_CALLS);
 const CASE_TIMEOUT = 15_000;
 
 let emulator;
@@ -125,8 +125,9 @@ describe("images posted as raw bytes", () => {
   for (const c of imageCases()) {
     if (!c.worker) continue;
     test(c.name, { timeout: CASE_TIMEOUT }, async () => {
-      const route = c.target === "tencent.bizLicense" ? "/v1/tencent/biz-license" : "/v1/huawei/quota-invoice";
-      const r = await post(route, { body: c.bytes, contentType: "image/png" });
+      const call = TARGET_CALLS[c.target === "probe" ? "huawei.quotaInvoice" : c.target];
+      assert.ok(call, `unknown target ${c.target}`);
+      const r = await post(call.route, { body: c.bytes, contentType: "image/png" });
       checkRefusal(r, c.worker);
     });
   }
@@ -161,11 +162,8 @@ describe("parameter and token cases", () => {
       if (c.op === "token.verify") {
         const route = args.scope === "huawei.quotaInvoice" ? "/v1/huawei/quota-invoice" : "/v1/tencent/biz-license";
         r = await post(route, { body: unhex(PNG_64x32), contentType: "image/png", auth: args.token ?? null });
-      } else if (c.op === "huawei.recognizeQuotaInvoice") {
-        r = await post("/v1/huawei/quota-invoice", { body: jsonBody(c, args), contentType: "application/json" });
-      } else if (c.op === "tencent.verifyBizLicense" || c.op === "tencent.verifyBasicBizLicense") {
-        const route = c.op === "tencent.verifyBizLicense" ? "/v1/tencent/biz-license?detailed=1" : "/v1/tencent/biz-license";
-        r = await post(route, { body: jsonBody(c, args), contentType: "application/json" });
+      } else if (CAPTURE_OPS[c.op]) {
+        r = await post(CAPTURE_OPS[c.op].route, { body: jsonBody(c, args), contentType: "application/json" });
       } else {
         throw new Error(`${c.op} has no worker route here`);
       }
