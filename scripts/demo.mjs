@@ -39,7 +39,7 @@ export const DEV_CREDENTIALS = {
   TENCENT_SECRET_KEY: "dev-secret-key",
 };
 
-const SCOPES = ["huawei.quotaInvoice", "tencent.bizLicense"];
+const SCOPES = ["huawei.quotaInvoice", "tencent.bizLicense", "huawei.businessLicense", "huawei.vatInvoice", "tencent.bizLicenseOcr"];
 const TOKEN_TTL_SECONDS = 300;
 
 const TYPES = {
