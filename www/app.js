@@ -9,18 +9,49 @@ const $ = (id) => document.getElementById(id);
 /** Confidence below this is flagged for a person to check. */
 const LOW_CONFIDENCE = 0.98;
 
-/** What the page says about each target; the limits themselves come from the library. */
+/**
+ * What the page says about each target and how it sends and shows it; the
+ * limits themselves come from the library.
+ */
 const TARGETS = {
   "huawei.quotaInvoice": {
     name: "Huawei quota invoice",
     service: "Huawei Cloud OCR",
     // The library's default reading of "10 MB" (decimal, the stricter).
     budget: 10_000_000,
+    call: (client, params) => client.recognizeQuotaInvoice(params),
+    rows: (r) => invoiceRows(r),
   },
-  "tencent.bizLicense": {
+  "huawei.vatInvoice": {
+    name: "Huawei VAT invoice",
+    service: "Huawei Cloud OCR",
+    budget: 10_000_000,
+    call: (client, params) => client.recognizeVatInvoice({ ...params, advancedMode: $("advanced").checked }),
+    rows: (r) => vatRows(r),
+  },
+  "huawei.businessLicense": {
+    name: "Huawei business licence",
+    service: "Huawei Cloud OCR",
+    budget: 10_000_000,
+    call: (client, params) => client.recognizeBusinessLicense(params),
+    rows: (r) => fieldRows(r, HUAWEI_LICENCE_FIELDS, (key) => r.confidence?.[key]),
+  },
+  "tencent.bizLicenseOcr": {
     name: "Tencent business licence",
     service: "Tencent Cloud OCR",
     budget: 7_000_000,
+    call: (client, params) => client.bizLicenseOcr({ ...params, enableCopyWarn: $("copy-warn").checked }),
+    rows: (r) => [...warningRows(r), ...fieldRows(r, TENCENT_OCR_FIELDS, () => null)],
+  },
+  "tencent.bizLicense": {
+    name: "Tencent licence registry check",
+    service: "Tencent Cloud OCR",
+    budget: 7_000_000,
+    call: (client, { url, ...rest }) => {
+      const params = url ? { ...rest, imageUrl: url } : rest;
+      return $("detailed").checked ? client.verifyBizLicense(params) : client.verifyBasicBizLicense(params);
+    },
+    rows: (r) => registryRows(r),
   },
 };
 
@@ -63,6 +94,33 @@ const LICENCE_FIELDS = [
   ["reason", "Registry note"],
 ];
 const MATCH_WORDS = { "0": "matches the registry", "-1": "differs from the registry", "": "not checked" };
+const VAT_FIELDS = [
+  ["number", "Invoice number", "number"],
+  ["code", "Invoice code", "code"],
+  ["issueDate", "Issued on", "issue_date"],
+  ["sellerName", "Seller", "seller_name"],
+  ["sellerId", "Seller's tax id", "seller_id"],
+  ["buyerName", "Buyer", "buyer_name"],
+  ["buyerId", "Buyer's tax id", "buyer_id"],
+  ["subtotalAmount", "Amount before tax", "subtotal_amount"],
+  ["subtotalTax", "Tax", "subtotal_tax"],
+  ["total", "Total", "total"],
+];
+const HUAWEI_LICENCE_FIELDS = [
+  ["name", "Company name"], ["registrationNumber", "Registration number"], ["type", "Company type"],
+  ["legalRepresentative", "Legal representative"], ["address", "Address"], ["registeredCapital", "Registered capital"],
+  ["foundDate", "Established"], ["businessTerm", "Operating term"], ["businessScope", "Business scope"], ["issueDate", "Issued on"],
+];
+const TENCENT_OCR_FIELDS = [
+  ["name", "Company name"], ["regNum", "Unified social credit code"], ["type", "Company type"], ["person", "Legal representative"],
+  ["address", "Address"], ["capital", "Registered capital"], ["setDate", "Established"], ["period", "Operating term"],
+  ["business", "Business scope"], ["registrationAuthority", "Registered with"],
+];
+const WARNING_WORDS = {
+  copy: "The photo is of a black-and-white copy, not the original",
+  reshot: "The photo was taken of a screen",
+  scopeUnreadable: "The business scope could not be read",
+};
 
 const state = {
   lib: null,
@@ -159,7 +217,10 @@ function wireInputs() {
     r.addEventListener("change", () => {
       if (!r.checked) return;
       state.target = r.value;
-      $("tencent-opts").hidden = r.value !== "tencent.bizLicense";
+      for (const id of Object.keys(TARGETS)) {
+        const opts = document.getElementById(`opts-${id}`);
+        if (opts) opts.hidden = id !== r.value;
+      }
       if (state.source) recheck();
     });
   }
@@ -309,7 +370,7 @@ async function checkUrl(src, seq) {
   v.replaceChildren(
     el("strong", { text: "Not checked on this device. " }),
     `The site does not let this page read the image, so ${t.service} will download and check it itself`,
-    state.target === "tencent.bizLicense" ? " (within 3 seconds)." : ".",
+    state.target.startsWith("tencent.") ? " (within 3 seconds)." : ".",
   );
   say("The image address is accepted; it cannot be checked before sending.");
   showSend(true);
@@ -553,16 +614,7 @@ async function send() {
     }
     const size = params.image ? ` ${bytes(params.image.size)}` : "";
     step(`Sending${size} to ${t.service} through the worker…`);
-    let result;
-    if (state.target === "huawei.quotaInvoice") {
-      result = await client.recognizeQuotaInvoice(params);
-    } else {
-      if (params.url) {
-        params.imageUrl = params.url;
-        delete params.url;
-      }
-      result = $("detailed").checked ? await client.verifyBizLicense(params) : await client.verifyBasicBizLicense(params);
-    }
+    const result = await t.call(client, params);
     const secs = ((performance.now() - started) / 1000).toFixed(1);
     renderResult(result, secs);
   } catch (e) {
@@ -595,48 +647,89 @@ function confidenceCell(c) {
   );
 }
 
+/** A result row: label, value and the confidence cell. */
+function row(key, label, value, c) {
+  const low = typeof c === "number" && c < LOW_CONFIDENCE;
+  return el("tr", { "data-field": key, class: low ? "low" : "" },
+    el("th", { scope: "row", text: label }), el("td", { class: "val", text: value }), confidenceCell(c));
+}
+
+function invoiceRows(r) {
+  return INVOICE_FIELDS.map(([key, label]) => {
+    let value = r[key] ?? "—";
+    if (key === "amount" && r.amountCents != null) value = `${value}  (${(r.amountCents / 100).toFixed(2)} yuan)`;
+    return row(key, label, value, r.confidence?.[key]);
+  });
+}
+
+function vatRows(r) {
+  const rows = [];
+  for (const [key, label, wire] of VAT_FIELDS) {
+    if (r[key] == null || r[key] === "") continue;
+    let value = r[key];
+    if (key === "total" && r.totalCents != null) value = `${value}  (${(r.totalCents / 100).toFixed(2)} yuan)`;
+    rows.push(row(key, label, value, r.confidence?.[wire]));
+  }
+  r.itemList.forEach((item, i) => {
+    const amount = item.amountCents != null ? `${(item.amountCents / 100).toFixed(2)} yuan` : item.amount ?? "—";
+    rows.push(row(`item.${i}`, `Line ${i + 1}`, `${item.name ?? "—"} · ${item.quantity ?? "?"} × ${item.unitPrice ?? "?"} · ${amount}`, null));
+  });
+  return rows;
+}
+
+/** The fields present, once per label. */
+function fieldRows(r, fields, confidence) {
+  const seen = new Set();
+  const rows = [];
+  for (const [key, label] of fields) {
+    const v = r[key];
+    if (v == null || v === "" || seen.has(label)) continue;
+    seen.add(label);
+    rows.push(row(key, label, v, confidence(key)));
+  }
+  return rows;
+}
+
+function warningRows(r) {
+  return Object.entries(WARNING_WORDS)
+    .filter(([key]) => r.warnings?.[key])
+    .map(([key, words]) =>
+      el("tr", { "data-field": `warning.${key}`, class: "low" },
+        el("th", { scope: "row", text: "Warning" }),
+        el("td", { class: "val" }, el("span", { class: "pill pill-bad", text: words })),
+        confidenceCell(null)));
+}
+
+function registryRows(r) {
+  const rows = fieldRows(r, LICENCE_FIELDS, () => null);
+  const m = r.regNumResult;
+  if (m) {
+    for (const [key, label] of [["regNum", "Registration number"], ["name", "Name"], ["address", "Address"]]) {
+      if (m[key] == null) continue;
+      const ok = m[key] === "0";
+      rows.push(el("tr", { "data-field": `match.${key}`, class: m[key] === "-1" ? "low" : "" },
+        el("th", { scope: "row", text: `${label} on the photo` }),
+        el("td", { class: "val" }, el("span", { class: `pill ${ok ? "pill-ok" : m[key] === "-1" ? "pill-bad" : ""}`, text: MATCH_WORDS[m[key]] ?? m[key] })),
+        confidenceCell(null)));
+    }
+  }
+  return rows;
+}
+
 function renderResult(r, secs) {
   const body = $("results-body");
-  const rows = [];
-  let low = 0;
-  if (state.target === "huawei.quotaInvoice") {
-    for (const [key, label] of INVOICE_FIELDS) {
-      const c = r.confidence?.[key];
-      if (typeof c === "number" && c < LOW_CONFIDENCE) low++;
-      let value = r[key] ?? "—";
-      if (key === "amount" && r.amountCents != null) value = `${value}  (${(r.amountCents / 100).toFixed(2)} yuan)`;
-      const tr = el("tr", { "data-field": key, class: typeof c === "number" && c < LOW_CONFIDENCE ? "low" : "" },
-        el("th", { scope: "row", text: label }), el("td", { class: "val", text: value }), confidenceCell(c));
-      rows.push(tr);
-    }
-  } else {
-    const seen = new Set();
-    for (const [key, label] of LICENCE_FIELDS) {
-      const v = r[key];
-      if (v == null || v === "" || seen.has(label)) continue;
-      seen.add(label);
-      rows.push(el("tr", { "data-field": key }, el("th", { scope: "row", text: label }), el("td", { class: "val", text: v }), confidenceCell(null)));
-    }
-    const m = r.regNumResult;
-    if (m) {
-      for (const [key, label] of [["regNum", "Registration number"], ["name", "Name"], ["address", "Address"]]) {
-        if (m[key] == null) continue;
-        const ok = m[key] === "0";
-        rows.push(el("tr", { "data-field": `match.${key}`, class: m[key] === "-1" ? "low" : "" },
-          el("th", { scope: "row", text: `${label} on the photo` }),
-          el("td", { class: "val" }, el("span", { class: `pill ${ok ? "pill-ok" : m[key] === "-1" ? "pill-bad" : ""}`, text: MATCH_WORDS[m[key]] ?? m[key] })),
-          confidenceCell(null)));
-      }
-    }
-    if (!rows.length) rows.push(el("tr", {}, el("td", { colSpan: 3, text: "The registry returned no fields for this licence." })));
-  }
+  const rows = TARGETS[state.target].rows(r);
+  const low = rows.filter((tr) => tr.querySelector("td.conf.low")).length;
+  if (!rows.length) rows.push(el("tr", {}, el("td", { colSpan: 3, text: "The service returned no fields for this document." })));
   body.replaceChildren(...rows);
   const rid = r.requestId ? ` · request ${r.requestId}` : "";
-  $("results-caption").replaceChildren(
+  const caption = [
     el("span", { text: "Recognised fields" }),
     el("span", { class: "cap-meta", text: `${secs} s${rid}` }),
     low ? el("span", { class: "cap-low", text: `${low} field${low > 1 ? "s" : ""} below ${LOW_CONFIDENCE * 100}% confidence` }) : null,
-  );
+  ];
+  // replaceChildren would write a null as the text "null".
+  $("results-caption").replaceChildren(...caption.filter(Boolean));
   $("raw").textContent = JSON.stringify(r.raw, null, 2);
   $("results").hidden = false;
   say(`Recognised ${rows.length} fields${low ? `; ${low} need checking by hand` : ""}.`);

@@ -203,6 +203,38 @@ async function scenarios(page, vp, demo, images) {
   await shot(page, vp, "08-licence-result");
   }
 
+  // The registry check says it is offline on the live cloud.
+  check(tag("registry check: offline explained"), /ActionOffline/.test(await page.locator("#offline-note").innerText()) && (await page.locator("#offline-note").isVisible()));
+  // The live recognitions: a VAT invoice with a confidence per field and its lines.
+  await setTarget(page, "huawei.vatInvoice");
+  check(tag("VAT invoice: registry note hidden"), await page.locator("#offline-note").isHidden());
+  await pick(page, "vat-invoice.png", "image/png", read("emulator/fixtures/images/vat-invoice.png"));
+  check(tag("VAT invoice passes the check"), await page.locator("#verdict.ok").isVisible(), await page.locator("#verdict").innerText());
+  if (await send(page)) {
+    const number = await page.locator('#results-body tr[data-field="number"] td.val').textContent().catch(() => "");
+    check(tag("VAT invoice number 01234567"), number === "01234567", `${number} ${await page.locator("#error").innerText().catch(() => "")}`);
+    const total = await page.locator('#results-body tr[data-field="total"] td.val').textContent().catch(() => "");
+    check(tag("VAT total in yuan"), /1695\.00 yuan/.test(total), total);
+    check(tag("VAT: two line items"), (await page.locator('#results-body tr[data-field^="item."]').count()) === 2);
+    check(tag("VAT: confidence drawn (advanced mode)"), (await page.locator("#results-body .conf-bar").count()) >= 5);
+    await shot(page, vp, "08b-vat-result");
+  }
+  // A business licence on Huawei, and one on Tencent (BizLicenseOCR) that is a copy.
+  await setTarget(page, "huawei.businessLicense");
+  await pick(page, "biz-license.png", "image/png", read("emulator/fixtures/images/biz-license.png"));
+  if (await send(page)) {
+    const reg = await page.locator('#results-body tr[data-field="registrationNumber"] td.val').textContent().catch(() => "");
+    check(tag("Huawei licence: registration number"), reg === "91110108EMU0000159", `${reg} ${await page.locator("#error").innerText().catch(() => "")}`);
+  }
+  await setTarget(page, "tencent.bizLicenseOcr");
+  await pick(page, "biz-license-copy.png", "image/png", read("emulator/fixtures/images/biz-license-copy.png"));
+  if (await send(page)) {
+    const reg = await page.locator('#results-body tr[data-field="regNum"] td.val').textContent().catch(() => "");
+    check(tag("Tencent licence OCR: credit code"), reg === "91110108EMU0000159", `${reg} ${await page.locator("#error").innerText().catch(() => "")}`);
+    check(tag("Tencent licence OCR: the copy is flagged"), await page.locator('#results-body tr[data-field="warning.copy"]').isVisible());
+    check(tag("results caption has no stray text"), !/null|undefined/.test(await page.locator("#results-caption").innerText()));
+    await shot(page, vp, "08c-licence-ocr-copy");
+  }
   // An emulated service error: its code reaches the page.
   await setTarget(page, "huawei.quotaInvoice");
   await armFault(demo.emulatorUrl, "RecognizeQuotaInvoice", "status=500;times=50");
