@@ -281,7 +281,11 @@ pub const CODES: &[CodeInfo] = &[
     c("response.not_json", K::Protocol, "an answer that is not JSON"),
     c("response.redirect", K::Protocol, "a redirect, which is never followed"),
     c("response.shape", K::Protocol, "JSON of a shape the operation does not answer with"),
-    c("response.too_large", K::Protocol, "an answer over the size cap, refused unread"),
+    c(
+        "response.too_large",
+        K::Protocol,
+        "an answer over the size cap: refused unread, or cut off at the cap",
+    ),
     c("result.encode", K::Protocol, "a result that could not be turned into JS"),
     c("route.not_found", K::InvalidArgument, "a path the worker has no route for"),
     c(

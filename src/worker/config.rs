@@ -140,6 +140,26 @@ pub struct WorkerConfig {
     secrets: Vec<Secret>,
 }
 
+/// Whether an authority (`host[:port]`) names this machine: `localhost`,
+/// `127.x.y.z` or `[::1]`, the only hosts plain http may reach (the
+/// emulator, tests).
+pub fn is_loopback(authority: &str) -> bool {
+    let host = match authority.strip_prefix('[') {
+        Some(rest) => return rest.split(']').next() == Some("::1"),
+        None => authority.split(':').next().unwrap_or(""),
+    };
+    if host == "localhost" {
+        return true;
+    }
+    let parts: Vec<&str> = host.split('.').collect();
+    parts.len() == 4
+        && parts[0] == "127"
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()))
+        && parts.iter().all(|p| p.parse::<u16>().is_ok_and(|n| n <= 255))
+}
+
 fn config_error(var: &str, what: &str) -> Error {
     // The message names the variable and the rule, never the value.
     Error::new(ErrorKind::Unavailable, "config.invalid", format!("{var} {what}"))
@@ -151,18 +171,17 @@ impl WorkerConfig {
         let get = |k: &str| lookup(k).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
         let secrets: Vec<Secret> = SECRET_VARS.iter().filter_map(|k| get(k)).map(Secret).collect();
 
-        let huawei_up = get("UPSTREAM_HUAWEI")
-            .map(|u| {
-                Upstream::parse(&u)
-                    .map_err(|_| config_error("UPSTREAM_HUAWEI", "must be an http(s) base URL"))
-            })
-            .transpose()?;
-        let tencent_up = get("UPSTREAM_TENCENT")
-            .map(|u| {
-                Upstream::parse(&u)
-                    .map_err(|_| config_error("UPSTREAM_TENCENT", "must be an http(s) base URL"))
-            })
-            .transpose()?;
+        let upstream = |var: &str| -> Result<Option<Upstream>> {
+            let Some(u) = get(var) else { return Ok(None) };
+            let up = Upstream::parse(&u)
+                .map_err(|_| config_error(var, "must be an http(s) base URL"))?;
+            if up.scheme != "https" && !is_loopback(&up.authority) {
+                return Err(config_error(var, "must be https (plain http only on loopback)"));
+            }
+            Ok(Some(up))
+        };
+        let huawei_up = upstream("UPSTREAM_HUAWEI")?;
+        let tencent_up = upstream("UPSTREAM_TENCENT")?;
 
         let huawei = match (get("HUAWEI_AK"), get("HUAWEI_SK"), get("HUAWEI_PROJECT_ID")) {
             (None, None, _) => None,
@@ -440,5 +459,33 @@ mod tests {
         assert!(WorkerConfig::from_lookup(env(&[("ALLOWED_ORIGINS", "*")])).is_err());
         let empty = WorkerConfig::from_lookup(env(&[])).unwrap();
         assert!(empty.huawei.is_none() && empty.admin_secret.is_none());
+    }
+
+    #[test]
+    fn plain_http_upstreams_only_on_loopback() {
+        for ok in [
+            "http://127.0.0.1:9000",
+            "http://localhost:8787/base",
+            "http://[::1]:9000",
+            "http://127.1.2.3",
+            "https://ocr.example.com",
+            "https://10.0.0.1:8443",
+        ] {
+            let c = WorkerConfig::from_lookup(env(&[("UPSTREAM_HUAWEI", ok)]));
+            assert!(c.is_ok(), "{ok} refused");
+        }
+        for bad in [
+            "http://ocr.example.com",
+            "http://10.0.0.1:9000",
+            "http://127.0.0.1.evil.example",
+            "http://localhost.evil.example",
+            "http://[::2]:9000",
+            "http://2130706433",
+            "http://0x7f000001",
+        ] {
+            let e = WorkerConfig::from_lookup(env(&[("UPSTREAM_TENCENT", bad)])).unwrap_err();
+            assert_eq!(e.code(), "config.invalid", "{bad}");
+            assert!(e.message().contains("UPSTREAM_TENCENT"));
+        }
     }
 }
