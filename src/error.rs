@@ -320,6 +320,12 @@ pub const CODES: &[CodeInfo] = &[
     c("token.ttl", K::InvalidArgument, "a capture-token lifetime out of range"),
     c("upload.concurrent", K::Throttled, "this capture token already has its uploads in flight"),
     c("upstream.forbidden", K::Unavailable, "an upstream host the worker may not call"),
+    c("url.mode_off", K::InvalidArgument, "an image URL to a worker that takes image bytes only"),
+    c(
+        "url.not_allowed",
+        K::InvalidArgument,
+        "an image URL outside the worker's rules (https, default port, listed host, no IP)",
+    ),
     c("wasm.not_found", K::Network, "the .wasm file could not be loaded"),
     c("wasm.not_ready", K::InvalidArgument, "a call before `await init()` in a browser"),
 ];

@@ -13,13 +13,14 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::image::{Megabytes, Target};
 use crate::sign::Credentials;
 use crate::worker::cors::OriginList;
+use crate::worker::image_url::HostList;
 
 /// The names of the variables that hold secrets, in the order they are read.
 pub const SECRET_VARS: [&str; 5] =
     ["HUAWEI_SK", "TENCENT_SECRET_KEY", "CAPTURE_TOKEN_SECRET", "ADMIN_SECRET", "HUAWEI_AK"];
 
 /// Every variable the worker reads.
-pub const ALL_VARS: [&str; 19] = [
+pub const ALL_VARS: [&str; 20] = [
     "HUAWEI_AK",
     "HUAWEI_SK",
     "HUAWEI_PROJECT_ID",
@@ -39,6 +40,7 @@ pub const ALL_VARS: [&str; 19] = [
     "UPLOADS_PER_TOKEN",
     "BODY_TIMEOUT_MS",
     "BODY_MIN_BYTES_PER_SEC",
+    "IMAGE_URL_HOSTS",
 ];
 
 /// The default body cap: the largest base64 budget (Huawei, 10 MB) plus room
@@ -136,6 +138,8 @@ pub struct WorkerConfig {
     /// How "MB" in the documents' base64 budgets is read (`MEGABYTES`:
     /// `decimal`, the default, or `binary`).
     pub megabytes: Megabytes,
+    /// The hosts image URLs may name (`IMAGE_URL_HOSTS`); `None`: URL mode off.
+    pub image_url_hosts: Option<HostList>,
     /// Every secret value, to scrub from answers as a last line of defence.
     secrets: Vec<Secret>,
 }
@@ -281,8 +285,16 @@ impl WorkerConfig {
             Some(v) => Megabytes::from_name(v.trim())
                 .ok_or_else(|| config_error("MEGABYTES", "must be decimal or binary"))?,
         };
+        let image_url_hosts = HostList::parse(get("IMAGE_URL_HOSTS").as_deref().unwrap_or(""))
+            .map_err(|_| {
+                config_error(
+                    "IMAGE_URL_HOSTS",
+                    "must be a comma list of host names like img.example.com or *.example.com",
+                )
+            })?;
         Ok(WorkerConfig {
             megabytes,
+            image_url_hosts,
             huawei,
             tencent,
             token_secret,
@@ -457,8 +469,10 @@ mod tests {
         assert!(WorkerConfig::from_lookup(env(&[("BODY_TIMEOUT_MS", "1")])).is_err());
         assert!(WorkerConfig::from_lookup(env(&[("UPSTREAM_TENCENT", "file:///x")])).is_err());
         assert!(WorkerConfig::from_lookup(env(&[("ALLOWED_ORIGINS", "*")])).is_err());
+        assert!(WorkerConfig::from_lookup(env(&[("IMAGE_URL_HOSTS", "127.0.0.1")])).is_err());
         let empty = WorkerConfig::from_lookup(env(&[])).unwrap();
         assert!(empty.huawei.is_none() && empty.admin_secret.is_none());
+        assert!(empty.image_url_hosts.is_none(), "URL mode is off by default");
     }
 
     #[test]

@@ -4,6 +4,9 @@
 // isolate's wasm memory bounded (read from the log lines, as in
 // limits.test.mjs), and the foreign host must receive nothing. The signing
 // clients share the transport: the same redirect is refused from Node.
+// URL mode (an image URL instead of bytes) is off by default; a second
+// worker turns it on with IMAGE_URL_HOSTS, and every SSRF form of a URL is
+// refused there by the runtime's own WHATWG parser before anything is sent.
 //
 //   node --test tests/worker/outbound.test.mjs   (after make pkg)
 import assert from "node:assert/strict";
@@ -28,6 +31,7 @@ const ANSWER = JSON.stringify({ result: { type: "quota", amount: "12.00", number
 let upstream; // the stub the worker forwards to
 let foreign; // where the stub's redirects point
 let worker;
+let urlWorker; // IMAGE_URL_HOSTS set
 let behave = (_req, res) => res.end(ANSWER);
 const got = []; // what the stub received: { url, body }
 let foreignHits = 0;
@@ -88,24 +92,22 @@ before(async () => {
       for (const l of lines) if (l.includes("wasmBytes")) logs.push(JSON.parse(l.slice(l.indexOf("{"))));
     });
   };
-  worker = await startWorker({
-    host: "127.0.0.1",
-    port: 0,
-    verbose: false,
-    handleRuntimeStdio: (o, e) => (capture(o), capture(e)),
-    bindings: {
-      ...DEV_CREDENTIALS,
-      UPSTREAM_HUAWEI: upstream.url,
-      UPSTREAM_TENCENT: upstream.url,
-      CAPTURE_TOKEN_SECRET: SECRET,
-      ALLOWED_ORIGINS: ORIGIN,
-      RATE_LIMIT_PER_MINUTE: "0",
-    },
-  });
+  const bindings = {
+    ...DEV_CREDENTIALS,
+    UPSTREAM_HUAWEI: upstream.url,
+    UPSTREAM_TENCENT: upstream.url,
+    CAPTURE_TOKEN_SECRET: SECRET,
+    ALLOWED_ORIGINS: ORIGIN,
+    RATE_LIMIT_PER_MINUTE: "0",
+  };
+  const common = { host: "127.0.0.1", port: 0, verbose: false, handleRuntimeStdio: (o, e) => (capture(o), capture(e)) };
+  worker = await startWorker({ ...common, bindings });
+  urlWorker = await startWorker({ ...common, bindings: { ...bindings, IMAGE_URL_HOSTS: "img.example.com, *.cdn.example.net" } });
 });
 
 after(async () => {
   await worker?.mf.dispose();
+  await urlWorker?.mf.dispose();
   upstream?.server.close();
   foreign?.server.close();
   upstream?.server.closeAllConnections();
@@ -116,8 +118,8 @@ const token = () => issueCaptureToken(SECRET, { scope: ["huawei.quotaInvoice", "
 const peakWasm = (from = 0) => Math.max(0, ...logs.slice(from).map((l) => l.wasmBytes));
 
 /** A capture request through the worker: the answer's status and error. */
-async function send(route = "/v1/huawei/quota-invoice", { body = INVOICE, type = "image/png" } = {}) {
-  const res = await fetch(`${worker.url}${route}`, {
+async function send(route = "/v1/huawei/quota-invoice", { body = INVOICE, type = "image/png", to = worker } = {}) {
+  const res = await fetch(`${to.url}${route}`, {
     method: "POST",
     headers: { "content-type": type, authorization: `Bearer ${token()}`, origin: ORIGIN },
     body,
@@ -205,5 +207,87 @@ describe("bounded outbound", () => {
     behave = (_req, res) => (res.writeHead(200, { "content-type": "application/json" }), stream(res, Buffer.alloc(64 * 1024, 0x20), 50_000_000));
     await assert.rejects(client.recognizeQuotaInvoice({ image: new Uint8Array(INVOICE) }), (e) => e.code === "response.too_large");
     assert.equal(foreignHits, 0);
+  });
+});
+
+/** An image URL through a worker, as the ProxyClient's JSON body carries it. */
+const byUrl = (url, { to = urlWorker, route = "/v1/huawei/quota-invoice", key = "url" } = {}) =>
+  send(route, { to, type: "application/json", body: JSON.stringify({ [key]: url }) });
+
+describe("image URLs", () => {
+  test("URL mode is off by default: url.mode_off, nothing sent", async () => {
+    const before = got.length;
+    const r = await byUrl("https://img.example.com/a.png", { to: worker });
+    assert.deepEqual([r.status, r.code], [400, "url.mode_off"], r.text);
+    const t = await byUrl("https://img.example.com/a.png", { to: worker, route: "/v1/tencent/biz-license", key: "imageUrl" });
+    assert.deepEqual([t.status, t.code], [400, "url.mode_off"], t.text);
+    // Bytes still go through.
+    behave = (_req, res) => res.writeHead(200, { "content-type": "application/json" }).end(ANSWER);
+    assert.equal((await send()).status, 200);
+    assert.equal(got.length, before + 1, "only the upload was sent");
+  });
+
+  const refused = [
+    ["plain http", "http://img.example.com/a.png"],
+    ["another scheme", "ftp://img.example.com/a.png"],
+    ["a port", "https://img.example.com:8443/a.png"],
+    ["user info", "https://user:pass@img.example.com/a.png"],
+    ["a listed name as user info", "https://img.example.com@evil.example/a.png"],
+    ["an unlisted host", "https://evil.example/a.png"],
+    ["a listed name as a prefix", "https://img.example.com.evil.example/a.png"],
+    ["a trailing dot", "https://img.example.com./a.png"],
+    ["the wildcard's own name", "https://cdn.example.net/a.png"],
+    ["two labels under the wildcard", "https://a.b.cdn.example.net/a.png"],
+    ["dotted IPv4", "https://127.0.0.1/a.png"],
+    ["metadata address", "https://169.254.169.254/latest/meta-data/"],
+    ["private IPv4", "https://10.0.0.1/a.png"],
+    ["hex IPv4", "https://0x7f000001/a.png"],
+    ["decimal IPv4", "https://2130706433/a.png"],
+    ["octal IPv4", "https://0177.0.0.1/a.png"],
+    ["short IPv4", "https://127.1/a.png"],
+    ["mixed-radix IPv4", "https://0x7f.0.0.01/a.png"],
+    ["full-width digits", "https://１２７.０.０.１/a.png"],
+    ["full-width stops", "https://127。0。0。1/a.png"],
+    ["IPv6 loopback", "https://[::1]/a.png"],
+    ["IPv4-mapped IPv6", "https://[::ffff:127.0.0.1]/a.png"],
+    ["IPv6 in full", "https://[0:0:0:0:0:0:0:1]/a.png"],
+  ];
+  for (const [what, url] of refused) {
+    test(`refused when on: ${what}`, async () => {
+      const before = got.length;
+      const r = await byUrl(url);
+      assert.deepEqual([r.status, r.code], [400, "url.not_allowed"], `${url}: ${r.text}`);
+      const t = await byUrl(url, { route: "/v1/tencent/biz-license", key: "imageUrl" });
+      assert.deepEqual([t.status, t.code], [400, "url.not_allowed"], `${url} (Tencent): ${t.text}`);
+      assert.equal(got.length, before, "nothing was sent upstream");
+    });
+  }
+
+  test("refused when on: not a URL, control characters", async () => {
+    for (const url of ["not a url", "https://", "https://img.example.com/a\n.png"]) {
+      const r = await byUrl(url);
+      assert.deepEqual([r.status, r.code], [400, "argument.url"], `${JSON.stringify(url)}: ${r.text}`);
+    }
+  });
+
+  test("an allowed host passes, forwarded as the parser re-serialised it", async () => {
+    behave = (_req, res) => res.writeHead(200, { "content-type": "application/json" }).end(ANSWER);
+    for (const [given, forwarded] of [
+      ["https://img.example.com/a.png", "https://img.example.com/a.png"],
+      ["https://IMG.Example.COM:443/scans/a b.png?x=1", "https://img.example.com/scans/a%20b.png?x=1"],
+      ["https://ｉｍｇ.example.com/a.png", "https://img.example.com/a.png"],
+      ["https://eu.cdn.example.net/p/../q.png", "https://eu.cdn.example.net/q.png"],
+    ]) {
+      const before = got.length;
+      const r = await byUrl(given);
+      assert.equal(r.status, 200, `${given}: ${r.text}`);
+      assert.equal(got.length, before + 1);
+      assert.deepEqual(JSON.parse(got.at(-1).body), { url: forwarded }, given);
+    }
+    // Tencent's ImageUrl too (the stub's answer is not Tencent's: only what was sent counts).
+    const before = got.length;
+    await byUrl("https://IMG.example.com/b.png", { route: "/v1/tencent/biz-license", key: "imageUrl" });
+    assert.equal(got.length, before + 1);
+    assert.equal(JSON.parse(got.at(-1).body).ImageUrl, "https://img.example.com/b.png");
   });
 });
