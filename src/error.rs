@@ -281,7 +281,11 @@ pub const CODES: &[CodeInfo] = &[
     c("response.not_json", K::Protocol, "an answer that is not JSON"),
     c("response.redirect", K::Protocol, "a redirect, which is never followed"),
     c("response.shape", K::Protocol, "JSON of a shape the operation does not answer with"),
-    c("response.too_large", K::Protocol, "an answer over the size cap, refused unread"),
+    c(
+        "response.too_large",
+        K::Protocol,
+        "an answer over the size cap: refused unread, or cut off at the cap",
+    ),
     c("result.encode", K::Protocol, "a result that could not be turned into JS"),
     c("route.not_found", K::InvalidArgument, "a path the worker has no route for"),
     c(
@@ -316,6 +320,12 @@ pub const CODES: &[CodeInfo] = &[
     c("token.ttl", K::InvalidArgument, "a capture-token lifetime out of range"),
     c("upload.concurrent", K::Throttled, "this capture token already has its uploads in flight"),
     c("upstream.forbidden", K::Unavailable, "an upstream host the worker may not call"),
+    c("url.mode_off", K::InvalidArgument, "an image URL to a worker that takes image bytes only"),
+    c(
+        "url.not_allowed",
+        K::InvalidArgument,
+        "an image URL outside the worker's rules (https, default port, listed host, no IP)",
+    ),
     c("wasm.not_found", K::Network, "the .wasm file could not be loaded"),
     c("wasm.not_ready", K::InvalidArgument, "a call before `await init()` in a browser"),
 ];

@@ -28,6 +28,7 @@ use ocr_edge::api::{self, registry, ImageInput};
 use ocr_edge::image::{self, body, Partial};
 use ocr_edge::sign::{Credentials, IamToken};
 use ocr_edge::worker::handler::{self, Incoming};
+use ocr_edge::worker::image_url::ParsedUrl;
 use ocr_edge::worker::limits::RateLimiter;
 use ocr_edge::worker::{token, WorkerConfig};
 use ocr_edge::{Error, ErrorKind};
@@ -329,6 +330,8 @@ fn worker_config_with(admin: bool, extra: &[(&'static str, &'static str)]) -> Wo
         ("RATE_LIMIT_PER_MINUTE", "0"),
         ("UPSTREAM_HUAWEI", "http://127.0.0.1:9"),
         ("UPSTREAM_TENCENT", "http://127.0.0.1:9"),
+        // URL mode on for the hosts these cases name (it is off by default).
+        ("IMAGE_URL_HOSTS", "example.com, *.obs.cn-north-4.myhuaweicloud.com"),
     ]);
     if admin {
         env.insert("ADMIN_SECRET", ADMIN_SECRET);
@@ -342,6 +345,27 @@ fn capture_token(scope: &[&str], ttl: u64, now: u64) -> String {
     let scope: Vec<String> = scope.iter().map(|s| (*s).to_owned()).collect();
     token::issue(TOKEN_SECRET, &scope, ttl, now, b"bad-input-nonce")
         .unwrap_or_else(|e| panic!("issue: {e}"))
+}
+
+/// A stand-in for the runtime's WHATWG parser, for the plain
+/// `https://host/path` URLs of these cases only (anything else is not a URL
+/// to it); the runtime's own parser is tested in tests/worker/outbound.test.mjs.
+fn plain_url(text: &str) -> Option<ParsedUrl> {
+    let rest = text.strip_prefix("https://")?;
+    let host = &rest[..rest.find(['/', '?']).unwrap_or(rest.len())];
+    if host.is_empty()
+        || !host
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-')
+    {
+        return None;
+    }
+    Some(ParsedUrl {
+        href: text.to_owned(),
+        protocol: "https:".into(),
+        hostname: host.to_owned(),
+        ..ParsedUrl::default()
+    })
 }
 
 /// One request through `admit` and `prepare`: the refusal's code and the
@@ -401,7 +425,7 @@ fn through_worker_with(
     if body.len() as u64 > admitted.cap {
         return Some((*handler::too_large(admitted.cap).error, 413));
     }
-    match handler::prepare(cfg, &admitted, body) {
+    match handler::prepare_with(cfg, &admitted, body, &plain_url) {
         Ok(_) => None,
         Err(f) => Some((*f.error, f.http)),
     }
@@ -966,6 +990,19 @@ fn worker_accepts_long_signed_image_urls() {
     assert_eq!(send(&format!("{head}{}", "T".repeat(60_000))), None);
     let over = format!("{head}{}", "T".repeat(api::input::MAX_URL_LEN));
     assert_eq!(send(&over).as_deref(), Some("argument.url"));
+    // Only on the listed hosts, and not at all without IMAGE_URL_HOSTS.
+    assert_eq!(send("https://evil.example/a.jpg").as_deref(), Some("url.not_allowed"));
+    let off = worker_config_with(false, &[("IMAGE_URL_HOSTS", "")]);
+    let body = serde_json::to_vec(&serde_json::json!({ "url": format!("{head}x") })).unwrap();
+    let r = through_worker_with(
+        &off,
+        false,
+        "/v1/huawei/quota-invoice",
+        Some(&t),
+        "application/json",
+        &body,
+    );
+    assert_eq!(r.map(|(e, s)| (e.code().to_owned(), s)), Some(("url.mode_off".into(), 400)));
 }
 
 #[test]

@@ -132,6 +132,8 @@ export type ErrorCode =
   | "token.ttl"
   | "upload.concurrent"
   | "upstream.forbidden"
+  | "url.mode_off"
+  | "url.not_allowed"
   | "wasm.not_found"
   | "wasm.not_ready";
 

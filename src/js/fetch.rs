@@ -10,7 +10,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::js::convert::set;
+use crate::js::convert::{append_range, as_bytes_view, set};
 
 /// A global function such as `fetch` or `setTimeout`.
 pub fn global_fn(name: &str) -> Result<Function> {
@@ -68,4 +68,66 @@ where
     }
     drop(abort);
     result
+}
+
+/// What [`read_capped`] got.
+pub enum Capped {
+    /// The whole body, at most the cap.
+    Body(Vec<u8>),
+    /// The body (or its declared length) passed the cap; the stream is cancelled.
+    TooLarge,
+}
+
+/// Cancels `resp`'s body stream, if it has one; its answer does not matter.
+pub fn discard(resp: &web_sys::Response) {
+    let body = Reflect::get(resp, &"body".into()).unwrap_or(JsValue::NULL);
+    if let Ok(cancel) = Reflect::get(&body, &"cancel".into()) {
+        if let Some(cancel) = cancel.dyn_ref::<Function>() {
+            let _ = cancel.call0(&body);
+        }
+    }
+}
+
+/// Reads `resp`'s body, as the runtime decodes it (gzip, br undone), up to
+/// `cap` bytes: a declared `Content-Length` over the cap is refused before
+/// anything is read, and a stream that passes the cap is cancelled there,
+/// so a compressed answer that inflates without end costs at most `cap`.
+pub async fn read_capped(
+    resp: &web_sys::Response,
+    cap: usize,
+) -> std::result::Result<Capped, JsValue> {
+    let declared = resp.headers().get("content-length")?;
+    if declared.and_then(|v| v.trim().parse::<u64>().ok()).is_some_and(|n| n > cap as u64) {
+        discard(resp);
+        return Ok(Capped::TooLarge);
+    }
+    let body = Reflect::get(resp, &"body".into())?;
+    if body.is_null() || body.is_undefined() {
+        return Ok(Capped::Body(Vec::new()));
+    }
+    let reader: Object = Reflect::get(&body, &"getReader".into())?
+        .dyn_into::<Function>()?
+        .call0(&body)?
+        .dyn_into()?;
+    let read: Function = Reflect::get(&reader, &"read".into())?.dyn_into()?;
+    let mut out = Vec::new();
+    loop {
+        let step: Promise = read.call0(&reader)?.dyn_into()?;
+        let result = JsFuture::from(step).await?;
+        if Reflect::get(&result, &"done".into())?.as_bool() == Some(true) {
+            return Ok(Capped::Body(out));
+        }
+        let chunk = as_bytes_view(&Reflect::get(&result, &"value".into())?)
+            .ok_or_else(|| JsValue::from("a body chunk that is not bytes"))?;
+        if out.len().saturating_add(chunk.length() as usize) > cap {
+            if let Some(cancel) = Reflect::get(&reader, &"cancel".into())
+                .ok()
+                .and_then(|f| f.dyn_into::<Function>().ok())
+            {
+                let _ = cancel.call0(&reader);
+            }
+            return Ok(Capped::TooLarge);
+        }
+        append_range(&mut out, &chunk, 0, chunk.length());
+    }
 }

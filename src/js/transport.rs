@@ -1,14 +1,15 @@
 //! The only I/O in the crate: the global `fetch` (browsers, Node 18+,
 //! workers), an overall deadline through `AbortController`, and retries as
-//! [`crate::retry`] decides.
+//! [`crate::retry`] decides. Outbound is bounded: redirects are refused, not
+//! followed, and answers are read up to a cap (the worker and the signing
+//! clients share this path).
 
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
 use super::convert::set;
-use super::fetch::{fetch_within, sleep};
+use super::fetch::{discard, fetch_within, read_capped, sleep, Capped};
 use crate::error::{Error, ErrorKind, Result};
 use crate::retry::{next_delay, parse_retry_after, Outcome, Policy, Safety};
 
@@ -61,10 +62,39 @@ fn timeout_error(timeout_ms: f64) -> Error {
         .with_retryable(true)
 }
 
-/// One attempt, aborted when `remaining_ms` runs out.
-async fn attempt(req: &Request, remaining_ms: f64) -> std::result::Result<Response, JsValue> {
+/// The most bytes of a success answer read (decoded); past it, `response.too_large`.
+pub const MAX_ANSWER_BYTES: usize = 4_000_000;
+/// The most bytes of an error answer read (decoded): enough for any
+/// provider's error envelope, not for a page of HTML without end.
+pub const MAX_ERROR_ANSWER_BYTES: usize = 65_536;
+
+fn redirect_error(status: u16) -> Error {
+    Error::new(
+        ErrorKind::Protocol,
+        "response.redirect",
+        format!("the server answered with a redirect ({status}), which is never followed"),
+    )
+}
+
+fn too_large_error(cap: usize) -> Error {
+    Error::new(
+        ErrorKind::Protocol,
+        "response.too_large",
+        format!("the answer is larger than the {cap} bytes read of one"),
+    )
+}
+
+/// One attempt, aborted when `remaining_ms` runs out. Redirects are not
+/// followed (`redirect: "manual"`) but refused, and the body is read up to
+/// [`MAX_ANSWER_BYTES`] (success) or [`MAX_ERROR_ANSWER_BYTES`] (error):
+/// both refusals are final, never retried.
+async fn attempt(
+    req: &Request,
+    remaining_ms: f64,
+) -> std::result::Result<Result<Response>, JsValue> {
     let init = Object::new();
     set(&init, "method", &req.method.into());
+    set(&init, "redirect", &"manual".into());
     let headers = Array::new();
     for (k, v) in &req.headers {
         headers.push(&Array::of2(&k.into(), &v.into()));
@@ -74,7 +104,22 @@ async fn attempt(req: &Request, remaining_ms: f64) -> std::result::Result<Respon
         set(&init, "body", b);
     }
     fetch_within(&req.url, &init, remaining_ms, |resp| async move {
-        let body = JsFuture::from(resp.array_buffer()?).await?;
+        let status = resp.status();
+        // A browser hands a manual redirect over as an opaque answer of status 0.
+        let opaque = Reflect::get(&resp, &"type".into())
+            .ok()
+            .and_then(|t| t.as_string())
+            .is_some_and(|t| t == "opaqueredirect");
+        if opaque || (300..400).contains(&status) {
+            discard(&resp);
+            return Ok(Err(redirect_error(status)));
+        }
+        let cap =
+            if (200..300).contains(&status) { MAX_ANSWER_BYTES } else { MAX_ERROR_ANSWER_BYTES };
+        let body = match read_capped(&resp, cap).await? {
+            Capped::Body(b) => b,
+            Capped::TooLarge => return Ok(Err(too_large_error(cap))),
+        };
         let mut headers = Vec::new();
         let iter = js_sys::try_iter(&resp.headers())?.ok_or_else(|| JsValue::from("headers"))?;
         for pair in iter {
@@ -84,7 +129,7 @@ async fn attempt(req: &Request, remaining_ms: f64) -> std::result::Result<Respon
                 pair.get(1).as_string().unwrap_or_default(),
             ));
         }
-        Ok(Response { status: resp.status(), headers, body: Uint8Array::new(&body).to_vec() })
+        Ok(Ok(Response { status, headers, body }))
     })
     .await
 }
@@ -105,7 +150,9 @@ pub async fn send(
             return Err(timeout_error(opts.timeout_ms));
         }
         let (outcome, retry_after, result) = match attempt(req, remaining).await {
-            Ok(resp) => {
+            // A redirect or an oversize answer: the same again on a retry.
+            Ok(Err(refused)) => return Err(refused),
+            Ok(Ok(resp)) => {
                 let ra =
                     resp.header("retry-after").and_then(|v| parse_retry_after(v, now_ms() as u64));
                 (classify(&resp), ra, Ok(resp))

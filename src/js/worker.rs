@@ -16,6 +16,7 @@ use crate::js::convert::{append_range, as_bytes_view, get, set, wrong_type};
 use crate::js::transport::Request;
 use crate::worker::config::BODY_GRACE_MS;
 use crate::worker::handler::{self, Admitted, Incoming, Reply};
+use crate::worker::image_url::ParsedUrl;
 use crate::worker::limits::{BodyBudget, InFlight, RateLimiter, ReadPace};
 use crate::worker::{token, Failure, Route, WorkerConfig};
 
@@ -114,6 +115,22 @@ async fn within(promise: Promise, ms: u64) -> std::result::Result<JsValue, JsVal
         let _ = clear.call1(&JsValue::NULL, &timer);
     }
     result
+}
+
+/// `new URL(text)` with the runtime's WHATWG parser, split into the parts the
+/// URL gate checks (`worker::image_url`); `None` when the parser throws.
+fn whatwg_url(text: &str) -> Option<ParsedUrl> {
+    let ctor = global("URL").dyn_into::<Function>().ok()?;
+    let url = Reflect::construct(&ctor, &Array::of1(&text.into())).ok()?;
+    let part = |k: &str| get(&url, k).as_string();
+    Some(ParsedUrl {
+        href: part("href")?,
+        protocol: part("protocol")?,
+        username: part("username")?,
+        password: part("password")?,
+        hostname: part("hostname")?,
+        port: part("port")?,
+    })
 }
 
 /// Reads `request.body` chunk by chunk: refused (and the stream cancelled)
@@ -263,7 +280,7 @@ async fn forward(
             return Err(Failure::local(e.with_status(400)));
         }
     };
-    let prepared = handler::prepare(cfg, a, &body)?;
+    let prepared = handler::prepare_with(cfg, a, &body, &whatwg_url)?;
     drop(body);
     let now_secs = (js_sys::Date::now().max(0.0) / 1000.0) as u64;
     let out = handler::sign(cfg, a.route, &prepared, now_secs)?;
@@ -450,9 +467,16 @@ export interface WorkerEnv {
   BODY_TIMEOUT_MS?: string;
   /** The slowest average upload rate after 3 s, bytes/s (default 8192; 0: none). */
   BODY_MIN_BYTES_PER_SEC?: string;
-  /** Base URL replacing the Huawei hosts (e.g. the emulator). */
+  /**
+   * Turns on image URLs (`url`, `imageUrl`) instead of bytes: a comma list of
+   * host names (`img.example.com`, or `*.example.com` for one label below).
+   * Unset (the default), a URL is refused with `url.mode_off`; set, only
+   * https URLs on the default port naming a listed host pass (no IP address).
+   */
+  IMAGE_URL_HOSTS?: string;
+  /** Base URL replacing the Huawei hosts (e.g. the emulator); plain http only on loopback. */
   UPSTREAM_HUAWEI?: string;
-  /** Base URL replacing the Tencent host (e.g. the emulator). */
+  /** Base URL replacing the Tencent host (e.g. the emulator); plain http only on loopback. */
   UPSTREAM_TENCENT?: string;
 }
 

@@ -13,13 +13,14 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::image::{Megabytes, Target};
 use crate::sign::Credentials;
 use crate::worker::cors::OriginList;
+use crate::worker::image_url::HostList;
 
 /// The names of the variables that hold secrets, in the order they are read.
 pub const SECRET_VARS: [&str; 5] =
     ["HUAWEI_SK", "TENCENT_SECRET_KEY", "CAPTURE_TOKEN_SECRET", "ADMIN_SECRET", "HUAWEI_AK"];
 
 /// Every variable the worker reads.
-pub const ALL_VARS: [&str; 19] = [
+pub const ALL_VARS: [&str; 20] = [
     "HUAWEI_AK",
     "HUAWEI_SK",
     "HUAWEI_PROJECT_ID",
@@ -39,6 +40,7 @@ pub const ALL_VARS: [&str; 19] = [
     "UPLOADS_PER_TOKEN",
     "BODY_TIMEOUT_MS",
     "BODY_MIN_BYTES_PER_SEC",
+    "IMAGE_URL_HOSTS",
 ];
 
 /// The default body cap: the largest base64 budget (Huawei, 10 MB) plus room
@@ -136,8 +138,30 @@ pub struct WorkerConfig {
     /// How "MB" in the documents' base64 budgets is read (`MEGABYTES`:
     /// `decimal`, the default, or `binary`).
     pub megabytes: Megabytes,
+    /// The hosts image URLs may name (`IMAGE_URL_HOSTS`); `None`: URL mode off.
+    pub image_url_hosts: Option<HostList>,
     /// Every secret value, to scrub from answers as a last line of defence.
     secrets: Vec<Secret>,
+}
+
+/// Whether an authority (`host[:port]`) names this machine: `localhost`,
+/// `127.x.y.z` or `[::1]`, the only hosts plain http may reach (the
+/// emulator, tests).
+pub fn is_loopback(authority: &str) -> bool {
+    let host = match authority.strip_prefix('[') {
+        Some(rest) => return rest.split(']').next() == Some("::1"),
+        None => authority.split(':').next().unwrap_or(""),
+    };
+    if host == "localhost" {
+        return true;
+    }
+    let parts: Vec<&str> = host.split('.').collect();
+    parts.len() == 4
+        && parts[0] == "127"
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()))
+        && parts.iter().all(|p| p.parse::<u16>().is_ok_and(|n| n <= 255))
 }
 
 fn config_error(var: &str, what: &str) -> Error {
@@ -151,18 +175,17 @@ impl WorkerConfig {
         let get = |k: &str| lookup(k).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
         let secrets: Vec<Secret> = SECRET_VARS.iter().filter_map(|k| get(k)).map(Secret).collect();
 
-        let huawei_up = get("UPSTREAM_HUAWEI")
-            .map(|u| {
-                Upstream::parse(&u)
-                    .map_err(|_| config_error("UPSTREAM_HUAWEI", "must be an http(s) base URL"))
-            })
-            .transpose()?;
-        let tencent_up = get("UPSTREAM_TENCENT")
-            .map(|u| {
-                Upstream::parse(&u)
-                    .map_err(|_| config_error("UPSTREAM_TENCENT", "must be an http(s) base URL"))
-            })
-            .transpose()?;
+        let upstream = |var: &str| -> Result<Option<Upstream>> {
+            let Some(u) = get(var) else { return Ok(None) };
+            let up = Upstream::parse(&u)
+                .map_err(|_| config_error(var, "must be an http(s) base URL"))?;
+            if up.scheme != "https" && !is_loopback(&up.authority) {
+                return Err(config_error(var, "must be https (plain http only on loopback)"));
+            }
+            Ok(Some(up))
+        };
+        let huawei_up = upstream("UPSTREAM_HUAWEI")?;
+        let tencent_up = upstream("UPSTREAM_TENCENT")?;
 
         let huawei = match (get("HUAWEI_AK"), get("HUAWEI_SK"), get("HUAWEI_PROJECT_ID")) {
             (None, None, _) => None,
@@ -262,8 +285,16 @@ impl WorkerConfig {
             Some(v) => Megabytes::from_name(v.trim())
                 .ok_or_else(|| config_error("MEGABYTES", "must be decimal or binary"))?,
         };
+        let image_url_hosts = HostList::parse(get("IMAGE_URL_HOSTS").as_deref().unwrap_or(""))
+            .map_err(|_| {
+                config_error(
+                    "IMAGE_URL_HOSTS",
+                    "must be a comma list of host names like img.example.com or *.example.com",
+                )
+            })?;
         Ok(WorkerConfig {
             megabytes,
+            image_url_hosts,
             huawei,
             tencent,
             token_secret,
@@ -438,7 +469,37 @@ mod tests {
         assert!(WorkerConfig::from_lookup(env(&[("BODY_TIMEOUT_MS", "1")])).is_err());
         assert!(WorkerConfig::from_lookup(env(&[("UPSTREAM_TENCENT", "file:///x")])).is_err());
         assert!(WorkerConfig::from_lookup(env(&[("ALLOWED_ORIGINS", "*")])).is_err());
+        assert!(WorkerConfig::from_lookup(env(&[("IMAGE_URL_HOSTS", "127.0.0.1")])).is_err());
         let empty = WorkerConfig::from_lookup(env(&[])).unwrap();
         assert!(empty.huawei.is_none() && empty.admin_secret.is_none());
+        assert!(empty.image_url_hosts.is_none(), "URL mode is off by default");
+    }
+
+    #[test]
+    fn plain_http_upstreams_only_on_loopback() {
+        for ok in [
+            "http://127.0.0.1:9000",
+            "http://localhost:8787/base",
+            "http://[::1]:9000",
+            "http://127.1.2.3",
+            "https://ocr.example.com",
+            "https://10.0.0.1:8443",
+        ] {
+            let c = WorkerConfig::from_lookup(env(&[("UPSTREAM_HUAWEI", ok)]));
+            assert!(c.is_ok(), "{ok} refused");
+        }
+        for bad in [
+            "http://ocr.example.com",
+            "http://10.0.0.1:9000",
+            "http://127.0.0.1.evil.example",
+            "http://localhost.evil.example",
+            "http://[::2]:9000",
+            "http://2130706433",
+            "http://0x7f000001",
+        ] {
+            let e = WorkerConfig::from_lookup(env(&[("UPSTREAM_TENCENT", bad)])).unwrap_err();
+            assert_eq!(e.code(), "config.invalid", "{bad}");
+            assert!(e.message().contains("UPSTREAM_TENCENT"));
+        }
     }
 }

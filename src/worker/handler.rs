@@ -19,6 +19,7 @@ use crate::sign::ct_eq;
 use crate::worker::config::WorkerConfig;
 use crate::worker::cors::{self, Decision};
 use crate::worker::failure::{local, Failure};
+use crate::worker::image_url::{self, UrlParser};
 use crate::worker::limits::RateLimiter;
 use crate::worker::multipart;
 use crate::worker::routes::{self, Route};
@@ -366,15 +367,34 @@ fn upload<'b>(admitted: &Admitted, body: &'b [u8]) -> Result<Upload<'b>> {
 /// Builds the provider request from the body: parses it as its kind says,
 /// probes and checks any image against the route's limits (refusing with
 /// `image.rejected` and the violations before anything is sent).
+///
+/// Without a URL parser, image URLs are refused (`url.mode_off`, or
+/// `argument.url` when `IMAGE_URL_HOSTS` is set): see [`prepare_with`].
 pub fn prepare(
     cfg: &WorkerConfig,
     admitted: &Admitted,
     body: &[u8],
 ) -> std::result::Result<PreparedRequest, Failure> {
-    prepare_inner(cfg, admitted, body).map_err(Failure::from_error)
+    prepare_with(cfg, admitted, body, &|_| None)
 }
 
-fn prepare_inner(cfg: &WorkerConfig, a: &Admitted, body: &[u8]) -> Result<PreparedRequest> {
+/// [`prepare`], with image URLs parsed by `parse` (the runtime's WHATWG
+/// parser), checked by [`image_url::gate`] and forwarded as re-serialised.
+pub fn prepare_with(
+    cfg: &WorkerConfig,
+    admitted: &Admitted,
+    body: &[u8],
+    parse: UrlParser<'_>,
+) -> std::result::Result<PreparedRequest, Failure> {
+    prepare_inner(cfg, admitted, body, parse).map_err(Failure::from_error)
+}
+
+fn prepare_inner(
+    cfg: &WorkerConfig,
+    a: &Admitted,
+    body: &[u8],
+    parse: UrlParser<'_>,
+) -> Result<PreparedRequest> {
     let not_configured =
         || Error::new(ErrorKind::Unavailable, "config.missing", "provider not configured");
     let d = a.route.descriptor();
@@ -399,7 +419,7 @@ fn prepare_inner(cfg: &WorkerConfig, a: &Admitted, body: &[u8]) -> Result<Prepar
         .filter(|(k, _)| !wire::is_route_flag(registry::OPERATIONS, d.path, k))
         .cloned()
         .collect();
-    let fields = if a.kind == BodyKind::Json {
+    let mut fields = if a.kind == BodyKind::Json {
         if let Some((k, _)) = query.first() {
             return Err(unknown_param(k));
         }
@@ -412,6 +432,7 @@ fn prepare_inner(cfg: &WorkerConfig, a: &Admitted, body: &[u8]) -> Result<Prepar
         all.append(&mut texts);
         wire::read_text(file, all)
     };
+    image_url::gate(&mut fields, cfg.image_url_hosts.as_ref(), parse)?;
     (d.build)(&ctx, &fields)
 }
 

@@ -15,6 +15,7 @@ pub mod config;
 pub mod cors;
 pub mod failure;
 pub mod handler;
+pub mod image_url;
 pub mod limits;
 pub mod multipart;
 pub mod routes;

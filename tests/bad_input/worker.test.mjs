@@ -48,6 +48,8 @@ before(async () => {
       CAPTURE_TOKEN_SECRET: SECRET,
       ALLOWED_ORIGINS: ORIGIN,
       RATE_LIMIT_PER_MINUTE: "0",
+      // URL mode is off by default; the catalogue's URLs name example.com.
+      IMAGE_URL_HOSTS: "example.com",
     },
   });
   token = issueCaptureToken(SECRET, { scope: SCOPES, ttlSeconds: 600 });
