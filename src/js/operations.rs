@@ -7,15 +7,14 @@ use wasm_bindgen::prelude::*;
 
 use crate::api::huawei::{business_license, quota_invoice, vat_invoice};
 use crate::api::operation::Wire;
-use crate::api::tencent::biz_license_ocr;
-use crate::api::tencent::ocr as biz_license;
+use crate::api::tencent::{biz_license_ocr, verify_basic_biz_license, verify_biz_license};
 use crate::image::body::{json_prefix, JSON_SUFFIX};
 use crate::js::proxy::ProxyClient;
 
 #[cfg(feature = "clients")]
 mod clients {
     use super::*;
-    use crate::api::huawei::{apig, csms};
+    use crate::api::huawei::{create_app, delete_secret_tag};
     use crate::js::huawei::HuaweiClient;
     use crate::js::tencent::TencentClient;
 
@@ -57,7 +56,7 @@ mod clients {
             &self,
             #[wasm_bindgen(unchecked_param_type = "DeleteSecretTagParams")] params: JsValue,
         ) -> Promise {
-            self.run(&csms::DELETE_TAG, params)
+            self.run(&delete_secret_tag::DESCRIPTOR, params)
         }
 
         /// Creates an APIG app. Never retried: a second attempt could create a
@@ -67,7 +66,7 @@ mod clients {
             &self,
             #[wasm_bindgen(unchecked_param_type = "CreateAppParams")] params: JsValue,
         ) -> Promise {
-            self.run(&apig::DESCRIPTOR, params)
+            self.run(&create_app::DESCRIPTOR, params)
         }
     }
 
@@ -80,7 +79,7 @@ mod clients {
             &self,
             #[wasm_bindgen(unchecked_param_type = "VerifyBasicBizLicenseParams")] params: JsValue,
         ) -> Promise {
-            self.run(&biz_license::BASIC, params)
+            self.run(&verify_basic_biz_license::DESCRIPTOR, params)
         }
 
         /// Verifies a business licence and returns the registry's detailed record.
@@ -89,7 +88,7 @@ mod clients {
             &self,
             #[wasm_bindgen(unchecked_param_type = "VerifyBizLicenseParams")] params: JsValue,
         ) -> Promise {
-            self.run(&biz_license::DETAILED, params)
+            self.run(&verify_biz_license::DESCRIPTOR, params)
         }
 
         /// Reads the fields of a business licence photo (BizLicenseOCR).
@@ -122,7 +121,7 @@ impl ProxyClient {
         &self,
         #[wasm_bindgen(unchecked_param_type = "VerifyBasicBizLicenseParams")] params: JsValue,
     ) -> Promise {
-        const W: Wire = biz_license::BASIC.wire();
+        const W: Wire = verify_basic_biz_license::DESCRIPTOR.wire();
         self.run(&W, params)
     }
 
@@ -132,7 +131,7 @@ impl ProxyClient {
         &self,
         #[wasm_bindgen(unchecked_param_type = "VerifyBizLicenseParams")] params: JsValue,
     ) -> Promise {
-        const W: Wire = biz_license::DETAILED.wire();
+        const W: Wire = verify_biz_license::DESCRIPTOR.wire();
         self.run(&W, params)
     }
 
