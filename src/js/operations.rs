@@ -14,8 +14,13 @@ use crate::js::proxy::ProxyClient;
 #[cfg(feature = "clients")]
 mod clients {
     use super::*;
+    use crate::api::huawei::list_resource_instances::{
+        self, ListResourceInstancesParams, ResourceInstances, ResourcePager,
+    };
     use crate::api::huawei::{create_app, delete_secret_tag};
-    use crate::js::huawei::HuaweiClient;
+    use crate::error::Result;
+    use crate::js::client::{params_from_js, to_js};
+    use crate::js::huawei::{promise, HuaweiClient, Sender};
     use crate::js::tencent::TencentClient;
 
     #[wasm_bindgen]
@@ -68,7 +73,121 @@ mod clients {
         ) -> Promise {
             self.run(&create_app::DESCRIPTOR, params)
         }
+
+        /// Lists (or counts) CSMS secrets by tags and name.
+        #[wasm_bindgen(js_name = listSecretResourceInstances, skip_typescript)]
+        pub fn list_secret_resource_instances(&self, params: JsValue) -> Promise {
+            let s = self.sender();
+            promise(async move {
+                let p: ListResourceInstancesParams = params_from_js(&params, "params", &[])?;
+                to_js(&list_page(&s, &p).await?)
+            })
+        }
+
+        /// Lists every CSMS secret matching the filter, following pages to the end.
+        #[wasm_bindgen(js_name = listAllSecretResourceInstances, skip_typescript)]
+        pub fn list_all_secret_resource_instances(&self, params: JsValue) -> Promise {
+            let s = self.sender();
+            promise(async move {
+                let p: ListResourceInstancesParams = params_from_js(&params, "params", &[])?;
+                let mut pager = ResourcePager::new(p);
+                let mut all = Vec::new();
+                while let Some(p) = pager.params().cloned() {
+                    let page = list_page(&s, &p).await?;
+                    let more = pager.advance(&page)?;
+                    all.extend(page.resources);
+                    if !more {
+                        break;
+                    }
+                }
+                to_js(&all)
+            })
+        }
     }
+
+    /// One page of ListResourceInstances, read as its typed result.
+    async fn list_page(s: &Sender, p: &ListResourceInstancesParams) -> Result<ResourceInstances> {
+        let d = &list_resource_instances::DESCRIPTOR;
+        let ctx = s.context();
+        let prepared =
+            list_resource_instances::list_resource_instances(ctx.region, ctx.project_id, p)?;
+        s.send(d, prepared, list_resource_instances::parse_list_resource_instances).await
+    }
+
+    #[wasm_bindgen(typescript_custom_section)]
+    const TS_HUAWEI_OPERATIONS: &str = r#"
+/** The CSMS listing methods take their parameters optionally. */
+export interface HuaweiClient {
+  /** Lists (or counts) CSMS secrets by tags and name; one page. */
+  listSecretResourceInstances(params?: ListSecretResourceInstancesParams): Promise<SecretResourceInstances>;
+  /** Lists every CSMS secret matching the filter, following pages to the end. */
+  listAllSecretResourceInstances(params?: ListSecretResourceInstancesParams): Promise<SecretResource[]>;
+}
+
+export interface ListSecretResourceInstancesParams {
+  action?: "filter" | "count";
+  /** 1–1000; default 10. */
+  limit?: number;
+  offset?: number;
+  /** Keys are ANDed; the values of one key are ORed. */
+  tags?: { key: string; values: string[] }[];
+  /** Fuzzy match on the secret name: `{ key: "resource_name", value }`. */
+  matches?: { key: string; value: string }[];
+  sequence?: string;
+}
+
+export interface SecretDetail {
+  id: string | null;
+  name: string | null;
+  state: string | null;
+  kmsKeyId: string | null;
+  description: string | null;
+  createTime: number | null;
+  updateTime: number | null;
+  scheduledDeleteTime: number | null;
+}
+
+export interface SecretResource {
+  resourceId: string | null;
+  resourceName: string | null;
+  resourceDetail: SecretDetail | null;
+  tags: { key: string; value: string }[];
+}
+
+export interface SecretResourceInstances {
+  resources: SecretResource[];
+  totalCount: number | null;
+  requestId: string | null;
+  raw: JsonValue;
+}
+
+export interface DeleteSecretTagParams {
+  secretId: string;
+  key: string;
+}
+
+export interface CreateAppParams {
+  name: string;
+  remark?: string;
+  appKey?: string;
+  appSecret?: string;
+}
+
+export interface AppResult {
+  id: string | null;
+  name: string | null;
+  status: number | null;
+  appKey: string | null;
+  appSecret: string | null;
+  creator: string | null;
+  registerTime: string | null;
+  remark: string | null;
+  updateTime: string | null;
+  appType: string | null;
+  requestId: string | null;
+  raw: JsonValue;
+}
+"#;
 
     #[wasm_bindgen]
     impl TencentClient {

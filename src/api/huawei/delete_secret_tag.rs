@@ -1,7 +1,7 @@
 //! Huawei CSMS DeleteSecretTag (served by the KMS host):
 //! `DELETE /v1/{project_id}/csms/{secret_id}/tags/{key}`. Its descriptor,
-//! parameter rules, builder and parser; the tag limits it shares with
-//! ListResourceInstances are in [`super::csms`].
+//! parameter rules, builder and parser; the tag limits it shares with the
+//! other CSMS operation are in [`super::csms`].
 
 use serde_json::Value;
 

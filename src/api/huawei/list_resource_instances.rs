@@ -1,7 +1,7 @@
 //! Huawei CSMS ListResourceInstances (served by the KMS host):
 //! `POST /v1/{project_id}/csms/resource_instances/action`, plus a sans-IO
 //! pager over it. Its descriptor, parameters and rules, builder and parser;
-//! the tag limits it shares with DeleteSecretTag are in [`super::csms`].
+//! the tag limits it shares with the other CSMS operation are in [`super::csms`].
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;

@@ -1,6 +1,6 @@
 //! Tencent OCR VerifyBasicBizLicense: `POST /` with `X-TC-Action:
 //! VerifyBasicBizLicense`. Its descriptor, builder and parser; the parameters
-//! and request body it shares with VerifyBizLicense are in [`super::verify`].
+//! and request body it shares with the detailed action are in [`super::verify`].
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
