@@ -489,22 +489,22 @@ fn image_case(
         let p = tocr::BizLicenseParams { image: Some(input), ..Default::default() };
         tocr::verify_basic_biz_license(&p, false)
     };
-    let route = match target {
+    let op = match target {
         "probe" => {
             if want.violation.is_none() {
                 tag("probe", expect_err(image::probe(bytes), want))?;
                 tag("probe_prefix", expect_err(probe_incrementally(bytes), want))?;
             }
             tag("huawei builder", expect_err(huawei(ImageInput::Bytes(bytes)), want))?;
-            "/v1/huawei/quota-invoice"
+            "huawei.quotaInvoice"
         }
         "huawei.quotaInvoice" => {
             tag("huawei builder", expect_err(huawei(ImageInput::Bytes(bytes)), want))?;
-            "/v1/huawei/quota-invoice"
+            target
         }
         "tencent.bizLicense" => {
             tag("tencent builder", expect_err(tencent(ImageInput::Bytes(bytes)), want))?;
-            "/v1/tencent/biz-license"
+            target
         }
         other => return Err(format!("unknown target {other:?}")),
     };
@@ -520,12 +520,13 @@ fn image_case(
         tag("base64 builder", expect_err(r, want))?;
     }
     if let Some(w) = worker {
-        let scope =
-            if route.contains("huawei") { "huawei.quotaInvoice" } else { "tencent.bizLicense" };
+        // The registered operation of that id: its worker path and scope.
+        let d = api::registry::by_id(op).ok_or_else(|| format!("no operation {op:?}"))?;
+        let scope = d.scope.ok_or_else(|| format!("{op} takes no capture token"))?;
         let t = capture_token(&[scope], 600, NOW_SECS);
         tag(
             "worker core",
-            expect_worker(through_worker(false, route, Some(&t), "image/png", bytes), w),
+            expect_worker(through_worker(false, d.path, Some(&t), "image/png", bytes), w),
         )?;
     }
     Ok(())
@@ -768,20 +769,20 @@ fn response_body(c: &Value) -> Vec<u8> {
     expand(c["body"].as_str().unwrap_or(""), &HashMap::new()).into_bytes()
 }
 
+/// The registered operation a response row's `op` names: its client method
+/// name, `quotaInvoice` being the catalogue's short name of
+/// `recognizeQuotaInvoice`.
+fn registered(op: &str) -> Option<&'static api::Descriptor> {
+    let method = if op == "quotaInvoice" { "recognizeQuotaInvoice" } else { op };
+    api::registry::by_method(method)
+}
+
 fn response_case(op: &str, status: u16, body: &[u8], want: &Expect) -> Result<(), String> {
     let rid = Some("req-bad-input");
-    match op {
-        "quotaInvoice" => expect_err(ocr::parse_quota_invoice(status, rid, body), want),
-        "listSecretResourceInstances" => {
-            expect_err(csms::parse_list_resource_instances(status, rid, body), want)
-        }
-        "deleteSecretTag" => expect_err(csms::parse_delete_secret_tag(status, rid, body), want),
-        "createApp" => expect_err(apig::parse_create_app(status, rid, body), want),
-        "verifyBasicBizLicense" => {
-            expect_err(tocr::parse_verify_basic_biz_license(status, body), want)
-        }
-        "verifyBizLicense" => expect_err(tocr::parse_verify_biz_license(status, body), want),
-        other => Err(format!("unknown op {other:?}")),
+    match registered(op) {
+        // The descriptor's answer reads the body with the operation's parser.
+        Some(d) => expect_err((d.answer)(status, rid, body), want),
+        None => Err(format!("unknown op {op:?}")),
     }?;
     // The generic mapper gives the same code for error statuses.
     if !(200..300).contains(&status) {
