@@ -845,23 +845,20 @@ fn response_body(c: &Value) -> Vec<u8> {
     expand(c["body"].as_str().unwrap_or(""), &HashMap::new()).into_bytes()
 }
 
+/// The registered operation a response row's `op` names: its client method
+/// name, `quotaInvoice` being the catalogue's short name of
+/// `recognizeQuotaInvoice`.
+fn registered(op: &str) -> Option<&'static api::Descriptor> {
+    let method = if op == "quotaInvoice" { "recognizeQuotaInvoice" } else { op };
+    api::registry::by_method(method)
+}
+
 fn response_case(op: &str, status: u16, body: &[u8], want: &Expect) -> Result<(), String> {
     let rid = Some("req-bad-input");
-    match op {
-        "quotaInvoice" => expect_err(ocr::parse_quota_invoice(status, rid, body), want),
-        "listSecretResourceInstances" => {
-            expect_err(csms::parse_list_resource_instances(status, rid, body), want)
-        }
-        "deleteSecretTag" => expect_err(csms::parse_delete_secret_tag(status, rid, body), want),
-        "createApp" => expect_err(apig::parse_create_app(status, rid, body), want),
-        "verifyBasicBizLicense" => {
-            expect_err(tocr::parse_verify_basic_biz_license(status, body), want)
-        }
-        "verifyBizLicense" => expect_err(tocr::parse_verify_biz_license(status, body), want),
-        other => {
-            let d = registry::by_method(other).ok_or_else(|| format!("unknown op {other:?}"))?;
-            expect_err((d.answer)(status, rid, body), want)
-        }
+    match registered(op) {
+        // The descriptor's answer reads the body with the operation's parser.
+        Some(d) => expect_err((d.answer)(status, rid, body), want),
+        None => Err(format!("unknown op {op:?}")),
     }?;
     // The generic mapper gives the same code for error statuses.
     if !(200..300).contains(&status) {

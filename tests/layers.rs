@@ -87,14 +87,124 @@ fn the_scan_sees_references() {
     assert!(crate_refs("/// see [`crate::worker`]").is_empty());
 }
 
-/// Files that may name a particular operation: its own module, the provider
-/// module declaring it, the registry and the one JS file of per-operation
-/// methods. Unit tests (after `#[cfg(test)]`) may use any operation.
-const OPERATION_HOMES: &[&str] =
-    &["api/huawei/quota_invoice.rs", "api/huawei/mod.rs", "api/registry.rs", "js/operations.rs"];
+/// One registered operation and the names it is known by.
+struct Known {
+    /// Its module under `src/`, the provider module declaring it.
+    home: &'static str,
+    provider: &'static str,
+    /// Spellings found anywhere in a word, case-insensitively: module, type,
+    /// `Operation` constant, action and method names, id, worker path.
+    spellings: &'static [&'static str],
+    /// Names too common to find inside other words, matched as whole
+    /// identifiers with their case.
+    words: &'static [&'static str],
+}
 
-/// The spellings of one operation: its id, provider name, path, types.
-const QUOTA_INVOICE: &[&str] = &["quota"];
+const HUAWEI: &str = "api/huawei/mod.rs";
+const TENCENT: &str = "api/tencent/mod.rs";
+
+/// Every operation of `api::registry::OPERATIONS`.
+const KNOWN: &[Known] = &[
+    Known {
+        home: "api/huawei/quota_invoice.rs",
+        provider: HUAWEI,
+        spellings: &["quota"],
+        words: &[],
+    },
+    Known {
+        home: "api/tencent/verify_basic_biz_license.rs",
+        provider: TENCENT,
+        spellings: &["basicbizlicense", "basic_biz_license"],
+        words: &[],
+    },
+    Known {
+        home: "api/tencent/verify_biz_license.rs",
+        provider: TENCENT,
+        spellings: &["verifybizlicense", "verify_biz_license", "bizlicense.detailed"],
+        words: &["BizLicense"],
+    },
+    Known {
+        home: "api/huawei/list_resource_instances.rs",
+        provider: HUAWEI,
+        spellings: &[
+            "resourceinstances",
+            "resource_instances",
+            "resourcepager",
+            "admincsmslist",
+            "csms.list",
+            "csms/list",
+        ],
+        words: &[],
+    },
+    Known {
+        home: "api/huawei/delete_secret_tag.rs",
+        provider: HUAWEI,
+        spellings: &[
+            "deletesecrettag",
+            "delete_secret_tag",
+            "admincsmsdeletetag",
+            "csms.deletetag",
+            "csms/delete-tag",
+        ],
+        words: &[],
+    },
+    Known {
+        home: "api/huawei/create_app.rs",
+        provider: HUAWEI,
+        spellings: &["createapp", "create_app"],
+        words: &["App"],
+    },
+    Known {
+        home: "api/huawei/business_license.rs",
+        provider: HUAWEI,
+        spellings: &["businesslicense", "business_license", "business-license"],
+        words: &[],
+    },
+    Known {
+        home: "api/huawei/vat_invoice.rs",
+        provider: HUAWEI,
+        spellings: &["vatinvoice", "vat_invoice", "vat-invoice", "passengertravelitem"],
+        words: &[],
+    },
+    Known {
+        home: "api/tencent/biz_license_ocr.rs",
+        provider: TENCENT,
+        spellings: &[
+            "bizlicenseocr",
+            "biz_license_ocr",
+            "biz-license-ocr",
+            "bizlicensewarnings",
+            "businesscertificatefield",
+        ],
+        words: &[],
+    },
+];
+
+/// Files any operation may be named in besides its own module and its
+/// provider module: the registry and the one JS file of per-operation
+/// methods. Unit tests (after `#[cfg(test)]`) may use any operation.
+const SHARED_HOMES: &[&str] = &["api/registry.rs", "js/operations.rs"];
+
+/// The code of a file as the naming check reads it: before its unit tests,
+/// without `pub use` statements (a re-export keeping a former path resolving
+/// holds no code of the operation).
+fn scanned(text: &str) -> String {
+    let mut rest = text.split("#[cfg(test)]").next().unwrap_or("");
+    let mut out = String::new();
+    while let Some(i) = rest.find("pub use ") {
+        out.push_str(&rest[..i]);
+        rest = rest[i..].split_once(';').map_or("", |(_, after)| after);
+    }
+    out.push_str(rest);
+    out
+}
+
+fn names(code: &str, lower: &str, op: &Known) -> bool {
+    op.spellings.iter().any(|w| lower.contains(w))
+        || code
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .any(|t| op.words.contains(&t))
+}
 
 #[test]
 fn an_operation_is_named_only_in_its_homes() {
@@ -102,19 +212,53 @@ fn an_operation_is_named_only_in_its_homes() {
     let mut files = Vec::new();
     rust_files(&src, &mut files);
     let mut bad = Vec::new();
-    let mut homes_seen = 0;
-    for file in &files {
-        let rel = file.strip_prefix(&src).unwrap().to_str().unwrap().replace('\\', "/");
-        let text = fs::read_to_string(file).unwrap();
-        let code = text.split("#[cfg(test)]").next().unwrap_or("").to_ascii_lowercase();
-        let named = QUOTA_INVOICE.iter().any(|w| code.contains(w));
-        if OPERATION_HOMES.contains(&rel.as_str()) {
-            homes_seen += usize::from(named);
-        } else if named {
-            bad.push(rel);
+    let mut unseen = Vec::new();
+    let texts: Vec<(String, String)> = files
+        .iter()
+        .map(|file| {
+            let rel = file.strip_prefix(&src).unwrap().to_str().unwrap().replace('\\', "/");
+            (rel, scanned(&fs::read_to_string(file).unwrap()))
+        })
+        .collect();
+    for op in KNOWN {
+        let homes = [op.home, op.provider, SHARED_HOMES[0], SHARED_HOMES[1]];
+        let mut seen = 0;
+        for (rel, code) in &texts {
+            let named = names(code, &code.to_ascii_lowercase(), op);
+            if homes.contains(&rel.as_str()) {
+                seen += usize::from(named);
+            } else if named {
+                bad.push(format!("{rel}: {}", op.home));
+            }
+        }
+        // The scan must see the operation where it does live, or it proves nothing.
+        if seen != homes.len() {
+            unseen.push(op.home);
         }
     }
-    // The scan must see the operation where it does live, or it proves nothing.
-    assert_eq!(homes_seen, OPERATION_HOMES.len(), "the operation's homes no longer name it");
-    assert!(bad.is_empty(), "files naming the quota-invoice operation:\n{}", bad.join("\n"));
+    assert!(
+        unseen.is_empty() && bad.is_empty(),
+        "operations their homes no longer name:\n{}\nfiles naming an operation outside its homes \
+         (file: the operation's module):\n{}",
+        unseen.join("\n"),
+        bad.join("\n")
+    );
+}
+
+#[test]
+fn every_registered_operation_is_known_to_the_naming_check() {
+    let registry =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/api/registry.rs"))
+            .unwrap();
+    let list = registry.split("pub const OPERATIONS").nth(1).unwrap();
+    let list = &list[..list.find("];").unwrap()];
+    let entries: Vec<&str> = list.lines().filter(|l| l.trim_start().starts_with('&')).collect();
+    assert_eq!(entries.len(), KNOWN.len(), "{entries:?}");
+    for op in KNOWN {
+        let module = op.home.rsplit('/').next().unwrap().trim_end_matches(".rs");
+        let entry = format!("&{module}::DESCRIPTOR,");
+        assert!(entries.iter().any(|l| l.trim() == entry), "{entry} is not in the registry");
+    }
+    assert!(scanned("a pub use x::{quota, b};\nb").find("quota").is_none());
+    assert!(names("let x: App;", "", &KNOWN[5]) && !names("Apps", "", &KNOWN[5]));
 }

@@ -10,16 +10,10 @@
 //! limits, parameter rules, route, scope, retry safety); [`registry`] lists
 //! them and the adapters iterate over it.
 //!
-//! | operation | builder | parser |
-//! |---|---|---|
-//! | Huawei CSMS ListResourceInstances | [`huawei::csms::list_resource_instances`] | [`huawei::csms::parse_list_resource_instances`] |
-//! | Huawei CSMS DeleteSecretTag | [`huawei::csms::delete_secret_tag`] | [`huawei::csms::parse_delete_secret_tag`] |
-//! | Huawei APIG Create APP | [`huawei::apig::create_app`] | [`huawei::apig::parse_create_app`] |
-//! | Tencent VerifyBasicBizLicense | [`tencent::ocr::verify_basic_biz_license`] | [`tencent::ocr::parse_verify_basic_biz_license`] |
-//! | Tencent VerifyBizLicense | [`tencent::ocr::verify_biz_license`] | [`tencent::ocr::parse_verify_biz_license`] |
-//! | Huawei RecognizeBusinessLicense | [`huawei::business_license::recognize_business_license`] | [`huawei::business_license::parse_business_license`] |
-//! | Huawei RecognizeVatInvoice | [`huawei::vat_invoice::recognize_vat_invoice`] | [`huawei::vat_invoice::parse_vat_invoice`] |
-//! | Tencent BizLicenseOCR | [`tencent::biz_license_ocr::biz_license_ocr`] | [`tencent::biz_license_ocr::parse_biz_license_ocr`] |
+//! Each operation's module is named for it (`huawei::<operation>`,
+//! `tencent::<operation>`) and holds its builder and parser;
+//! [`registry::OPERATIONS`] lists them all. What two operations share sits
+//! in a module named for what it holds (`huawei::csms`, `tencent::verify`).
 //!
 //! Result structs serialise to the JS shape (camelCase, with `raw`).
 

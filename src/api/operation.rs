@@ -148,7 +148,7 @@ impl Eq for Descriptor {}
 
 /// A registered operation as the worker routes it: a copyable handle on its
 /// descriptor, equal by id. Operation modules define their route as an
-/// associated constant (`Route::CreateApp`).
+/// associated constant (`Route::X`).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Route(pub &'static Descriptor);
 

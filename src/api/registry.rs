@@ -2,20 +2,22 @@
 //! worker's router, the signing clients, `ProxyClient`, the `checkImage`
 //! targets and the capture-token scopes.
 
-use crate::api::huawei::{apig, business_license, csms, quota_invoice, vat_invoice};
+use crate::api::huawei::{
+    business_license, create_app, delete_secret_tag, list_resource_instances, quota_invoice,
+    vat_invoice,
+};
 use crate::api::operation::{Descriptor, Route};
-use crate::api::tencent::biz_license_ocr;
-use crate::api::tencent::ocr as biz_license;
+use crate::api::tencent::{biz_license_ocr, verify_basic_biz_license, verify_biz_license};
 use crate::image::Target;
 
 /// The registered operations, in the order they are documented.
 pub const OPERATIONS: &[&Descriptor] = &[
     &quota_invoice::DESCRIPTOR,
-    &biz_license::BASIC,
-    &biz_license::DETAILED,
-    &csms::LIST,
-    &csms::DELETE_TAG,
-    &apig::DESCRIPTOR,
+    &verify_basic_biz_license::DESCRIPTOR,
+    &verify_biz_license::DESCRIPTOR,
+    &list_resource_instances::DESCRIPTOR,
+    &delete_secret_tag::DESCRIPTOR,
+    &create_app::DESCRIPTOR,
     &business_license::DESCRIPTOR,
     &vat_invoice::DESCRIPTOR,
     &biz_license_ocr::DESCRIPTOR,

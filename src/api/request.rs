@@ -13,7 +13,7 @@ use std::fmt;
 
 /// A provider operation: its provider name (the Tencent `X-TC-Action`), its
 /// error envelope and whether it may be retried. Each operation's own module
-/// defines its value as an associated constant (`Operation::CreateApp`), so
+/// defines its value as an associated constant (`Operation::X`), so
 /// adding one touches no shared list.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Operation {

@@ -210,14 +210,6 @@ pub fn to_js<T: Serialize>(value: &T) -> std::result::Result<JsValue, JsValue> {
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_CLIENTS: &str = r#"
-/** The CSMS listing methods take their parameters optionally. */
-export interface HuaweiClient {
-  /** Lists (or counts) CSMS secrets by tags and name; one page. */
-  listSecretResourceInstances(params?: ListSecretResourceInstancesParams): Promise<SecretResourceInstances>;
-  /** Lists every CSMS secret matching the filter, following pages to the end. */
-  listAllSecretResourceInstances(params?: ListSecretResourceInstancesParams): Promise<SecretResource[]>;
-}
-
 /** Options common to both clients. */
 export interface CallOptions {
   /** Overall deadline of one call, retries and waits included (default 30000). */
@@ -237,70 +229,6 @@ export interface HuaweiClientOptions extends CallOptions {
   endpoint?: string | { ocr?: string; kms?: string; apig?: string };
   projectId: string;
   credentials: { token: string } | { accessKey: string; secretKey: string; securityToken?: string };
-}
-
-export interface ListSecretResourceInstancesParams {
-  action?: "filter" | "count";
-  /** 1–1000; default 10. */
-  limit?: number;
-  offset?: number;
-  /** Keys are ANDed; the values of one key are ORed. */
-  tags?: { key: string; values: string[] }[];
-  /** Fuzzy match on the secret name: `{ key: "resource_name", value }`. */
-  matches?: { key: string; value: string }[];
-  sequence?: string;
-}
-
-export interface SecretDetail {
-  id: string | null;
-  name: string | null;
-  state: string | null;
-  kmsKeyId: string | null;
-  description: string | null;
-  createTime: number | null;
-  updateTime: number | null;
-  scheduledDeleteTime: number | null;
-}
-
-export interface SecretResource {
-  resourceId: string | null;
-  resourceName: string | null;
-  resourceDetail: SecretDetail | null;
-  tags: { key: string; value: string }[];
-}
-
-export interface SecretResourceInstances {
-  resources: SecretResource[];
-  totalCount: number | null;
-  requestId: string | null;
-  raw: JsonValue;
-}
-
-export interface DeleteSecretTagParams {
-  secretId: string;
-  key: string;
-}
-
-export interface CreateAppParams {
-  name: string;
-  remark?: string;
-  appKey?: string;
-  appSecret?: string;
-}
-
-export interface AppResult {
-  id: string | null;
-  name: string | null;
-  status: number | null;
-  appKey: string | null;
-  appSecret: string | null;
-  creator: string | null;
-  registerTime: string | null;
-  remark: string | null;
-  updateTime: string | null;
-  appType: string | null;
-  requestId: string | null;
-  raw: JsonValue;
 }
 
 export interface TencentClientOptions extends CallOptions {

@@ -8,15 +8,12 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
 use crate::api::endpoints::HuaweiService;
-use crate::api::huawei::csms;
 use crate::api::operation::{Context, Provider};
 use crate::api::signing::{sign_huawei, HuaweiAuth};
 use crate::api::{Descriptor, PreparedRequest};
 use crate::error::Result;
 use crate::image::Megabytes;
-use crate::js::client::{
-    call, opt_string, params_from_js, req_string, to_js, CallSettings, Endpoint,
-};
+use crate::js::client::{call, opt_string, req_string, CallSettings, Endpoint};
 use crate::js::convert::{get, reject_unknown, wrong_type};
 use crate::js::image::megabytes_from_js;
 use crate::js::params::{fields_from_js, result_to_js};
@@ -79,6 +76,15 @@ fn auth(v: &JsValue) -> Result<Auth> {
 }
 
 impl Config {
+    /// The endpoint of the service `d` is sent to.
+    fn endpoint(&self, d: &Descriptor) -> Option<&Endpoint> {
+        match d.provider {
+            Provider::Huawei(HuaweiService::Ocr) => self.ocr.as_ref(),
+            Provider::Huawei(HuaweiService::Kms) => self.kms.as_ref(),
+            _ => self.apig.as_ref(),
+        }
+    }
+
     /// Signs `prepared` for its endpoint and returns what to send.
     fn sign(&self, prepared: &PreparedRequest, endpoint: Option<&Endpoint>) -> Result<Request> {
         let endpoint = endpoint.cloned().unwrap_or_else(|| Endpoint::https(&prepared.host));
@@ -103,7 +109,8 @@ impl Config {
     }
 }
 
-fn promise<F>(f: F) -> Promise
+/// `f` as a JS Promise.
+pub(crate) fn promise<F>(f: F) -> Promise
 where
     F: std::future::Future<Output = std::result::Result<JsValue, JsValue>> + 'static,
 {
@@ -153,37 +160,6 @@ impl HuaweiClient {
         };
         Ok(HuaweiClient { config: Rc::new(config) })
     }
-
-    /// Lists (or counts) CSMS secrets by tags and name.
-    #[wasm_bindgen(js_name = listSecretResourceInstances, skip_typescript)]
-    pub fn list_secret_resource_instances(&self, params: JsValue) -> Promise {
-        let c = self.config.clone();
-        promise(async move {
-            let p: csms::ListResourceInstancesParams = params_from_js(&params, "params", &[])?;
-            let result = c.list_page(&p).await?;
-            to_js(&result)
-        })
-    }
-
-    /// Lists every CSMS secret matching the filter, following pages to the end.
-    #[wasm_bindgen(js_name = listAllSecretResourceInstances, skip_typescript)]
-    pub fn list_all_secret_resource_instances(&self, params: JsValue) -> Promise {
-        let c = self.config.clone();
-        promise(async move {
-            let p: csms::ListResourceInstancesParams = params_from_js(&params, "params", &[])?;
-            let mut pager = csms::ResourcePager::new(p);
-            let mut all = Vec::new();
-            while let Some(p) = pager.params().cloned() {
-                let page = c.list_page(&p).await?;
-                let more = pager.advance(&page)?;
-                all.extend(page.resources);
-                if !more {
-                    break;
-                }
-            }
-            to_js(&all)
-        })
-    }
 }
 
 impl HuaweiClient {
@@ -199,22 +175,40 @@ impl HuaweiClient {
             };
             let prepared = (d.build)(&ctx, &fields)?;
             drop(fields);
-            let endpoint = match d.provider {
-                Provider::Huawei(HuaweiService::Ocr) => c.ocr.as_ref(),
-                Provider::Huawei(HuaweiService::Kms) => c.kms.as_ref(),
-                _ => c.apig.as_ref(),
-            };
-            result_to_js(c.send(prepared, endpoint, d.answer).await?)
+            result_to_js(c.send(prepared, c.endpoint(d), d.answer).await?)
         })
+    }
+
+    /// A handle on the client for a method that reads typed parameters or
+    /// results of its own instead of going through [`HuaweiClient::run`].
+    pub(crate) fn sender(&self) -> Sender {
+        Sender(self.config.clone())
     }
 }
 
-impl Config {
-    async fn list_page(
+/// The client as a typed method uses it: its context, and sending an
+/// operation's request to that operation's endpoint.
+#[derive(Clone)]
+pub(crate) struct Sender(Rc<Config>);
+
+impl Sender {
+    /// The region, project and megabytes the client was made with.
+    pub(crate) fn context(&self) -> Context<'_> {
+        Context {
+            region: self.0.region.as_deref(),
+            project_id: &self.0.project_id,
+            megabytes: self.0.megabytes,
+        }
+    }
+
+    /// Signs and sends `prepared`, a request of `d`, and reads the final
+    /// answer with `parse`.
+    pub(crate) async fn send<T>(
         &self,
-        p: &csms::ListResourceInstancesParams,
-    ) -> Result<csms::ResourceInstances> {
-        let prepared = csms::list_resource_instances(self.region.as_deref(), &self.project_id, p)?;
-        self.send(prepared, self.kms.as_ref(), csms::parse_list_resource_instances).await
+        d: &Descriptor,
+        prepared: PreparedRequest,
+        parse: impl Fn(u16, Option<&str>, &[u8]) -> Result<T>,
+    ) -> Result<T> {
+        self.0.send(prepared, self.0.endpoint(d), parse).await
     }
 }

@@ -257,7 +257,7 @@ pub fn body_into_js(prefix: &[u8], image: &Uint8Array, suffix: &[u8]) -> Uint8Ar
     out
 }
 
-/// Builds a VerifyBasicBizLicense / VerifyBizLicense body: the given fields
+/// Builds the body of a Tencent business-licence verification: the given fields
 /// (e.g. `{ RegNum, Name }`) then `ImageBase64` from the bytes.
 /// (Declared by hand in the TypeScript section: `fields` is optional.)
 #[wasm_bindgen(js_name = buildBizLicenseBody, skip_typescript)]

@@ -7,16 +7,20 @@ use wasm_bindgen::prelude::*;
 
 use crate::api::huawei::{business_license, quota_invoice, vat_invoice};
 use crate::api::operation::Wire;
-use crate::api::tencent::biz_license_ocr;
-use crate::api::tencent::ocr as biz_license;
+use crate::api::tencent::{biz_license_ocr, verify_basic_biz_license, verify_biz_license};
 use crate::image::body::{json_prefix, JSON_SUFFIX};
 use crate::js::proxy::ProxyClient;
 
 #[cfg(feature = "clients")]
 mod clients {
     use super::*;
-    use crate::api::huawei::{apig, csms};
-    use crate::js::huawei::HuaweiClient;
+    use crate::api::huawei::list_resource_instances::{
+        self, ListResourceInstancesParams, ResourceInstances, ResourcePager,
+    };
+    use crate::api::huawei::{create_app, delete_secret_tag};
+    use crate::error::Result;
+    use crate::js::client::{params_from_js, to_js};
+    use crate::js::huawei::{promise, HuaweiClient, Sender};
     use crate::js::tencent::TencentClient;
 
     #[wasm_bindgen]
@@ -57,7 +61,7 @@ mod clients {
             &self,
             #[wasm_bindgen(unchecked_param_type = "DeleteSecretTagParams")] params: JsValue,
         ) -> Promise {
-            self.run(&csms::DELETE_TAG, params)
+            self.run(&delete_secret_tag::DESCRIPTOR, params)
         }
 
         /// Creates an APIG app. Never retried: a second attempt could create a
@@ -67,9 +71,123 @@ mod clients {
             &self,
             #[wasm_bindgen(unchecked_param_type = "CreateAppParams")] params: JsValue,
         ) -> Promise {
-            self.run(&apig::DESCRIPTOR, params)
+            self.run(&create_app::DESCRIPTOR, params)
+        }
+
+        /// Lists (or counts) CSMS secrets by tags and name.
+        #[wasm_bindgen(js_name = listSecretResourceInstances, skip_typescript)]
+        pub fn list_secret_resource_instances(&self, params: JsValue) -> Promise {
+            let s = self.sender();
+            promise(async move {
+                let p: ListResourceInstancesParams = params_from_js(&params, "params", &[])?;
+                to_js(&list_page(&s, &p).await?)
+            })
+        }
+
+        /// Lists every CSMS secret matching the filter, following pages to the end.
+        #[wasm_bindgen(js_name = listAllSecretResourceInstances, skip_typescript)]
+        pub fn list_all_secret_resource_instances(&self, params: JsValue) -> Promise {
+            let s = self.sender();
+            promise(async move {
+                let p: ListResourceInstancesParams = params_from_js(&params, "params", &[])?;
+                let mut pager = ResourcePager::new(p);
+                let mut all = Vec::new();
+                while let Some(p) = pager.params().cloned() {
+                    let page = list_page(&s, &p).await?;
+                    let more = pager.advance(&page)?;
+                    all.extend(page.resources);
+                    if !more {
+                        break;
+                    }
+                }
+                to_js(&all)
+            })
         }
     }
+
+    /// One page of ListResourceInstances, read as its typed result.
+    async fn list_page(s: &Sender, p: &ListResourceInstancesParams) -> Result<ResourceInstances> {
+        let d = &list_resource_instances::DESCRIPTOR;
+        let ctx = s.context();
+        let prepared =
+            list_resource_instances::list_resource_instances(ctx.region, ctx.project_id, p)?;
+        s.send(d, prepared, list_resource_instances::parse_list_resource_instances).await
+    }
+
+    #[wasm_bindgen(typescript_custom_section)]
+    const TS_HUAWEI_OPERATIONS: &str = r#"
+/** The CSMS listing methods take their parameters optionally. */
+export interface HuaweiClient {
+  /** Lists (or counts) CSMS secrets by tags and name; one page. */
+  listSecretResourceInstances(params?: ListSecretResourceInstancesParams): Promise<SecretResourceInstances>;
+  /** Lists every CSMS secret matching the filter, following pages to the end. */
+  listAllSecretResourceInstances(params?: ListSecretResourceInstancesParams): Promise<SecretResource[]>;
+}
+
+export interface ListSecretResourceInstancesParams {
+  action?: "filter" | "count";
+  /** 1–1000; default 10. */
+  limit?: number;
+  offset?: number;
+  /** Keys are ANDed; the values of one key are ORed. */
+  tags?: { key: string; values: string[] }[];
+  /** Fuzzy match on the secret name: `{ key: "resource_name", value }`. */
+  matches?: { key: string; value: string }[];
+  sequence?: string;
+}
+
+export interface SecretDetail {
+  id: string | null;
+  name: string | null;
+  state: string | null;
+  kmsKeyId: string | null;
+  description: string | null;
+  createTime: number | null;
+  updateTime: number | null;
+  scheduledDeleteTime: number | null;
+}
+
+export interface SecretResource {
+  resourceId: string | null;
+  resourceName: string | null;
+  resourceDetail: SecretDetail | null;
+  tags: { key: string; value: string }[];
+}
+
+export interface SecretResourceInstances {
+  resources: SecretResource[];
+  totalCount: number | null;
+  requestId: string | null;
+  raw: JsonValue;
+}
+
+export interface DeleteSecretTagParams {
+  secretId: string;
+  key: string;
+}
+
+export interface CreateAppParams {
+  name: string;
+  remark?: string;
+  appKey?: string;
+  appSecret?: string;
+}
+
+export interface AppResult {
+  id: string | null;
+  name: string | null;
+  status: number | null;
+  appKey: string | null;
+  appSecret: string | null;
+  creator: string | null;
+  registerTime: string | null;
+  remark: string | null;
+  updateTime: string | null;
+  appType: string | null;
+  requestId: string | null;
+  raw: JsonValue;
+}
+"#;
 
     #[wasm_bindgen]
     impl TencentClient {
@@ -80,7 +198,7 @@ mod clients {
             &self,
             #[wasm_bindgen(unchecked_param_type = "VerifyBasicBizLicenseParams")] params: JsValue,
         ) -> Promise {
-            self.run(&biz_license::BASIC, params)
+            self.run(&verify_basic_biz_license::DESCRIPTOR, params)
         }
 
         /// Verifies a business licence and returns the registry's detailed record.
@@ -89,7 +207,7 @@ mod clients {
             &self,
             #[wasm_bindgen(unchecked_param_type = "VerifyBizLicenseParams")] params: JsValue,
         ) -> Promise {
-            self.run(&biz_license::DETAILED, params)
+            self.run(&verify_biz_license::DESCRIPTOR, params)
         }
 
         /// Reads the fields of a business licence photo (BizLicenseOCR).
@@ -122,7 +240,7 @@ impl ProxyClient {
         &self,
         #[wasm_bindgen(unchecked_param_type = "VerifyBasicBizLicenseParams")] params: JsValue,
     ) -> Promise {
-        const W: Wire = biz_license::BASIC.wire();
+        const W: Wire = verify_basic_biz_license::DESCRIPTOR.wire();
         self.run(&W, params)
     }
 
@@ -132,7 +250,7 @@ impl ProxyClient {
         &self,
         #[wasm_bindgen(unchecked_param_type = "VerifyBizLicenseParams")] params: JsValue,
     ) -> Promise {
-        const W: Wire = biz_license::DETAILED.wire();
+        const W: Wire = verify_biz_license::DESCRIPTOR.wire();
         self.run(&W, params)
     }
 

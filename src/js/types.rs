@@ -58,7 +58,7 @@ export interface CheckResult {
 export function checkImage(input: Uint8Array | ArrayBuffer | ImageInfo, target: Target, options?: CheckOptions): CheckResult;
 
 /**
- * Builds a VerifyBasicBizLicense / VerifyBizLicense body: the given fields in
+ * Builds the body of a Tencent business-licence verification: the given fields in
  * order (e.g. `{ RegNum, Name }`), then `ImageBase64` from the bytes.
  */
 export function buildBizLicenseBody(bytes: Uint8Array | ArrayBuffer, fields?: Record<string, JsonValue>): Uint8Array;

@@ -3,3 +3,6 @@
 
 pub mod biz_license_ocr;
 pub mod ocr;
+pub mod verify;
+pub mod verify_basic_biz_license;
+pub mod verify_biz_license;
