@@ -654,7 +654,8 @@ mod tests {
         .unwrap();
         assert_eq!(a.route, Route::BizLicense);
         let p = prepare(&cfg, &a, br#"{"regNum":"91110000802100433B","name":"x"}"#).unwrap();
-        assert_eq!(p.header_value("X-TC-Action"), Some("VerifyBizLicense"));
+        let crate::api::Signing::Tencent(scope) = &p.signing else { panic!("{:?}", p.signing) };
+        assert_eq!(scope.action, "VerifyBizLicense");
         let bad = prepare(&cfg, &a, br#"{"regNum":"x","bogus":1}"#).unwrap_err();
         assert_eq!((bad.http, bad.error.code()), (400, "argument.invalid"));
     }
