@@ -101,21 +101,15 @@ pub fn sign_huawei(
         return Err(wrong_signer("Huawei"));
     }
     let (url, path) = to.target(prepared);
-    let mut headers = prepared.headers.clone();
-    match auth {
-        HuaweiAuth::Token(token) => headers.extend(huawei::token_headers(token)),
+    let added = match auth {
+        HuaweiAuth::Token(token) => huawei::token_headers(token),
         HuaweiAuth::AkSk(creds) => {
-            let mut req = SignableRequest::new(prepared.method, &to.authority, &path)
-                .with_payload(Payload::Bytes(&prepared.body));
-            req.query = prepared.query.clone();
-            req.headers = prepared.headers.clone();
             let params =
                 huawei::SigningParams::new(now_secs).with_project_id(project_id.to_owned());
-            let signed = huawei::sign(&req, creds, &params)?;
-            headers.extend(signed.headers().iter().cloned());
+            huawei::sign(&signable(prepared, to, &path), creds, &params)?.headers().to_vec()
         }
-    }
-    Ok(Outgoing { method: prepared.method, url, headers })
+    };
+    Ok(outgoing(prepared, url, &added))
 }
 
 /// Signs a Tencent request (TC3-HMAC-SHA256) for `to` at `now_secs`, with
@@ -132,19 +126,30 @@ pub fn sign_tencent(
         return Err(wrong_signer("Tencent"));
     };
     let (url, path) = to.target(prepared);
-    let mut req = SignableRequest::new(prepared.method, &to.authority, &path)
-        .with_payload(Payload::Bytes(&prepared.body));
-    req.headers = prepared.headers.clone();
     let mut params = tencent::SigningParams::new(scope.action, scope.version, now_secs)
         .with_service(TENCENT_SERVICE)
         .with_region(scope.region.as_str());
     if let Some(lang) = language {
         params = params.with_language(lang);
     }
-    let signed = tencent::sign(&req, creds, &params)?;
+    let signed = tencent::sign(&signable(prepared, to, &path), creds, &params)?;
+    Ok(outgoing(prepared, url, signed.headers()))
+}
+
+/// What either signer signs: `prepared` as sent to `to` at `path`.
+fn signable<'a>(prepared: &'a PreparedRequest, to: &Upstream, path: &str) -> SignableRequest<'a> {
+    let mut req = SignableRequest::new(prepared.method, &to.authority, path)
+        .with_payload(Payload::Bytes(&prepared.body));
+    req.query = prepared.query.clone();
+    req.headers = prepared.headers.clone();
+    req
+}
+
+/// The request to send: the builder's headers, then the signer's.
+fn outgoing(prepared: &PreparedRequest, url: String, added: &[(String, String)]) -> Outgoing {
     let mut headers = prepared.headers.clone();
-    headers.extend(signed.headers().iter().cloned());
-    Ok(Outgoing { method: prepared.method, url, headers })
+    headers.extend(added.iter().cloned());
+    Outgoing { method: prepared.method, url, headers }
 }
 
 fn wrong_signer(signer: &str) -> Error {
