@@ -3,7 +3,7 @@
 use std::fmt;
 
 use super::canonical::{
-    canonical_headers, hex, hmac_sha256, is_unreserved, sha256_hex, CanonicalRequest, Signature,
+    canonical_headers, encode_into, hex, hmac_sha256, sha256_hex, CanonicalRequest, Signature,
 };
 use super::{Credentials, Payload, ReceivedRequest, SignableRequest, UtcDateTime};
 use crate::error::{Error, Result};
@@ -114,23 +114,11 @@ pub fn encode_query<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> String {
         if i > 0 {
             out.push('&');
         }
-        form_encode_into(&mut out, k.as_ref());
+        encode_into(&mut out, k.as_ref().as_bytes(), true);
         out.push('=');
-        form_encode_into(&mut out, v.as_ref());
+        encode_into(&mut out, v.as_ref().as_bytes(), true);
     }
     out
-}
-
-fn form_encode_into(out: &mut String, text: &str) {
-    for &b in text.as_bytes() {
-        if b == b' ' {
-            out.push('+');
-        } else if is_unreserved(b) {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
 }
 
 /// `TC3-HMAC-SHA256\n{timestamp}\n{date}/{service}/tc3_request\n{hash}`.
