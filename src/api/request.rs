@@ -147,9 +147,10 @@ impl PreparedRequest {
         self
     }
 
-    /// The value of the first header named `name` (case-insensitive).
+    /// The value of the header named `name` (case-insensitive; the last one
+    /// if a builder gave several).
     pub fn header_value(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        crate::sign::canonical::last_header(&self.headers, name)
     }
 
     /// The query string as sent: `k=v` pairs percent-encoded like path

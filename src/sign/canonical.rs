@@ -352,7 +352,7 @@ pub fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
 }
 
 /// The last value of a header, by case-insensitive (trimmed) name: the one
-/// header lookup of both signers and the verifiers.
+/// case-insensitive header lookup of the crate (and the emulator).
 pub fn last_header<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'h str> {
     headers.iter().rev().find(|(k, _)| k.trim().eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
 }

@@ -128,9 +128,9 @@ impl Reply {
         Reply::failure(None, &Decision::NoOrigin, &Failure::local(err.with_status(503)))
     }
 
-    /// The header value, by case-insensitive name.
+    /// The header value, by case-insensitive name (the last one if repeated).
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        crate::sign::canonical::last_header(&self.headers, name)
     }
 }
 
