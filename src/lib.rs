@@ -17,6 +17,7 @@
 #![deny(missing_docs)]
 
 pub mod api;
+pub(crate) mod date;
 pub mod error;
 pub mod image;
 pub mod retry;

@@ -101,20 +101,9 @@ fn http_date_ms(v: &str) -> Option<u64> {
     if it.next()? != "GMT" || !(1..=31).contains(&day) || h > 23 || m > 59 || s > 60 {
         return None;
     }
-    let days = days_from_civil(year, month, day as i64);
+    let days = crate::date::days_from_civil(year, month, day as u32)?;
     let secs = days.checked_mul(86_400)?.checked_add((h * 3600 + m * 60 + s) as i64)?;
     u64::try_from(secs).ok()?.checked_mul(1000)
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date.
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 #[cfg(test)]

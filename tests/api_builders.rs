@@ -13,7 +13,7 @@ use ocr_edge::api::request::{encode_path, encode_segment};
 use ocr_edge::api::tencent::ocr::{
     verify_basic_biz_license, verify_biz_license, BizLicenseParams, ImageConfig,
 };
-use ocr_edge::api::{ImageInput, Operation, PreparedRequest};
+use ocr_edge::api::{ImageInput, Operation, PreparedRequest, Signing};
 use ocr_edge::ErrorKind;
 
 const PID: &str = "0123456789abcdef0123456789abcdef";
@@ -158,6 +158,7 @@ fn quota_invoice_from_base64_and_data_url() {
         assert_eq!(req.host, "ocr.cn-south-1.myhuaweicloud.com");
         assert_eq!(body(&req), format!(r#"{{"image":"{text}"}}"#));
         assert_eq!(req.header_value("enterprise-project-id"), Some("0"));
+        assert_eq!(req.signing, Signing::Huawei);
     }
 }
 
@@ -601,9 +602,12 @@ fn tc_headers(req: &PreparedRequest, action: &str) {
     assert_eq!(req.host, "ocr.tencentcloudapi.com");
     assert_eq!(req.path, "/");
     assert!(req.path_segments.is_empty());
-    assert_eq!(req.header_value("X-TC-Action"), Some(action));
-    assert_eq!(req.header_value("X-TC-Version"), Some("2018-11-19"));
-    assert_eq!(req.header_value("X-TC-Region"), Some("ap-guangzhou"));
+    let Signing::Tencent(scope) = &req.signing else { panic!("{:?}", req.signing) };
+    assert_eq!((scope.action, scope.version), (action, "2018-11-19"));
+    assert_eq!(scope.region, "ap-guangzhou");
+    // The X-TC-* headers are the signer's; the builder sends only the type.
+    let names: Vec<&str> = req.headers.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(names, ["Content-Type"]);
     assert_eq!(req.header_value("Content-Type"), Some("application/json; charset=utf-8"));
     assert!(req.idempotent);
 }
@@ -757,7 +761,8 @@ fn tencent_rules() {
         ..Default::default()
     })
     .unwrap();
-    assert_eq!(req.header_value("x-tc-region"), Some("ap-shanghai"));
+    let Signing::Tencent(scope) = &req.signing else { panic!("{:?}", req.signing) };
+    assert_eq!(scope.region, "ap-shanghai");
 }
 
 #[test]

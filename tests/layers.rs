@@ -6,8 +6,16 @@ use std::fs;
 use std::path::Path;
 
 /// Layer of each top-level module; lower numbers sit lower.
-const LAYERS: &[(&str, u8)] =
-    &[("error", 0), ("retry", 1), ("image", 1), ("sign", 1), ("api", 2), ("worker", 3), ("js", 4)];
+const LAYERS: &[(&str, u8)] = &[
+    ("error", 0),
+    ("date", 0),
+    ("retry", 1),
+    ("image", 1),
+    ("sign", 1),
+    ("api", 2),
+    ("worker", 3),
+    ("js", 4),
+];
 
 fn layer(module: &str) -> Option<u8> {
     match module {

@@ -1,6 +1,7 @@
 //! A request as the routes see it: fully read, with its id and arrival time.
 
 use hyper::body::Bytes;
+use ocr_edge::sign::canonical::last_header;
 use ocr_edge::sign::ReceivedRequest;
 
 /// One received request.
@@ -24,11 +25,7 @@ pub struct Request {
 impl Request {
     /// The last value of a header, by case-insensitive name.
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .rev()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        last_header(&self.headers, name)
     }
 
     /// The view the signature verifiers take.

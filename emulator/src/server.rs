@@ -116,9 +116,7 @@ pub async fn serve(listener: TcpListener, state: Arc<State>) {
     }
 }
 
-fn find<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    headers.iter().rev().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
-}
+use ocr_edge::sign::canonical::last_header as find;
 
 /// What happened, for the log line and the stats.
 struct Outcome {

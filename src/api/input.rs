@@ -2,7 +2,9 @@
 //! URLs, and the text checks of the parameter rules.
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::image::{self, body, Limits, Partial};
+use crate::image::body::{self, Alphabet};
+use crate::image::{self, Limits, Partial};
+use crate::sign::canonical::push_escape;
 
 /// The longest image URL accepted, raw and after percent-encoding. No
 /// provider document sets a limit, and signed URLs (Huawei OBS temporary
@@ -102,14 +104,7 @@ pub(crate) fn strip_data_url(s: &str) -> Result<&str> {
 }
 
 fn b64_value(c: u8) -> Option<u8> {
-    match c {
-        b'A'..=b'Z' => Some(c - b'A'),
-        b'a'..=b'z' => Some(c - b'a' + 26),
-        b'0'..=b'9' => Some(c - b'0' + 52),
-        b'+' => Some(62),
-        b'/' => Some(63),
-        _ => None,
-    }
+    Alphabet::Standard.value(c)
 }
 
 /// Checks standard padded base64 (RFC 4648 §4) and returns the decoded
@@ -147,30 +142,7 @@ pub fn validate_base64(s: &str) -> Result<u64> {
 
 /// Decodes the first `n` bytes (rounded up to whole groups) of valid base64.
 fn decode_prefix(s: &str, n: usize) -> Vec<u8> {
-    let mut out = Vec::with_capacity(n.saturating_add(3));
-    for quad in s.as_bytes().chunks(4) {
-        if out.len() >= n {
-            break;
-        }
-        let mut v: u32 = 0;
-        let mut k = 0;
-        for &c in quad {
-            if let Some(x) = b64_value(c) {
-                v = (v << 6) | u32::from(x);
-                k += 1;
-            }
-        }
-        let v = v << (6 * (4 - k));
-        let got = match k {
-            4 => 3,
-            3 => 2,
-            2 => 1,
-            _ => 0,
-        };
-        let three = [(v >> 16) as u8, (v >> 8) as u8, v as u8];
-        out.extend(three.iter().take(got));
-    }
-    out
+    body::decode_base64(s, Alphabet::Standard, n).unwrap_or_default()
 }
 
 /// Probes base64 text by decoding only as many bytes as the header needs.
@@ -253,7 +225,7 @@ pub fn normalize_url(url: &str) -> Result<String> {
         if keep {
             out.push(char::from(b));
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            push_escape(&mut out, b);
         }
     }
     if out.len() > MAX_URL_LEN {

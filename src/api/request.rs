@@ -2,10 +2,10 @@
 //!
 //! A builder validates the caller's parameters and returns a
 //! [`PreparedRequest`]: everything that must be sent, already encoded, and
-//! nothing secret. The signer then adds `Host`, the date header and
-//! `Authorization` (Huawei) or `X-TC-Timestamp` and `Authorization`
-//! (Tencent), signing exactly `method`, `path`, `query`, `headers` and
-//! `body` as they are here. The transport sends them unchanged to
+//! nothing secret, and how it is to be signed ([`Signing`]). The signer then
+//! adds `Host`, the date header and `Authorization` (Huawei) or the `X-TC-*`
+//! headers and `Authorization` (Tencent), signing exactly `method`, `path`,
+//! `query`, `headers` and `body` as they are here. The transport sends them unchanged to
 //! `https://{host}{path}`. Both may replace `host` (a proxy, the local
 //! emulator) as long as the signer sees the final value.
 
@@ -60,6 +60,27 @@ impl Operation {
     }
 }
 
+/// How a [`PreparedRequest`] is signed, set by its builder.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Signing {
+    /// Huawei: token or SDK-HMAC-SHA256; the builder's headers say it all.
+    Huawei,
+    /// Tencent TC3-HMAC-SHA256: what the signer sends as `X-TC-Action`,
+    /// `X-TC-Version` and `X-TC-Region`.
+    Tencent(TencentSigning),
+}
+
+/// The Tencent action, API version and region of a request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TencentSigning {
+    /// `X-TC-Action`, the operation's provider name.
+    pub action: &'static str,
+    /// `X-TC-Version`, e.g. `2018-11-19`.
+    pub version: &'static str,
+    /// `X-TC-Region`, e.g. `ap-guangzhou`.
+    pub region: String,
+}
+
 /// A request ready for signing: method, host, encoded path, query, headers
 /// and body bytes. Holds no credentials; `Debug` shows the body's length only
 /// because bodies carry images and, for APIG, an app secret.
@@ -85,10 +106,13 @@ pub struct PreparedRequest {
     pub body: Vec<u8>,
     /// Safe to retry after an ambiguous failure; see [`Operation::idempotent`].
     pub idempotent: bool,
+    /// Which signer takes it, and what that signer needs besides the rest.
+    pub signing: Signing,
 }
 
 impl PreparedRequest {
-    /// A request with the path built from decoded `segments`.
+    /// A request with the path built from decoded `segments`, signed as
+    /// [`Signing::Huawei`] until [`PreparedRequest::tencent`] says otherwise.
     pub(crate) fn new(
         operation: Operation,
         method: &'static str,
@@ -105,7 +129,16 @@ impl PreparedRequest {
             headers: Vec::new(),
             body: Vec::new(),
             idempotent: operation.idempotent(),
+            signing: Signing::Huawei,
         }
+    }
+
+    /// Signs with TC3 as the operation's action of API `version` in `region`.
+    pub(crate) fn tencent(mut self, version: &'static str, region: &str) -> Self {
+        let action = self.operation.name();
+        self.signing =
+            Signing::Tencent(TencentSigning { action, version, region: region.to_owned() });
+        self
     }
 
     /// Adds a header.
@@ -114,9 +147,10 @@ impl PreparedRequest {
         self
     }
 
-    /// The value of the first header named `name` (case-insensitive).
+    /// The value of the header named `name` (case-insensitive; the last one
+    /// if a builder gave several).
     pub fn header_value(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        crate::sign::canonical::last_header(&self.headers, name)
     }
 
     /// The query string as sent: `k=v` pairs percent-encoded like path
@@ -156,6 +190,7 @@ impl fmt::Debug for PreparedRequest {
             .field("headers", &self.headers)
             .field("body", &format_args!("<{} bytes>", self.body.len()))
             .field("idempotent", &self.idempotent)
+            .field("signing", &self.signing)
             .finish()
     }
 }

@@ -2,8 +2,7 @@
 //! the direct clients (`HuaweiClient`, `TencentClient`) and the proxy, so
 //! both sign exactly what they send, in one place, with time passed in.
 
-use crate::api::endpoints::TENCENT_OCR_VERSION;
-use crate::api::PreparedRequest;
+use crate::api::{PreparedRequest, Signing};
 use crate::error::{Error, Result};
 use crate::sign::{huawei, tencent, Credentials, IamToken, Payload, SignableRequest};
 
@@ -89,7 +88,8 @@ pub enum HuaweiAuth<'a> {
     AkSk(&'a Credentials),
 }
 
-/// Signs a Huawei request for `to` at `now_secs` (unix seconds).
+/// Signs a Huawei request for `to` at `now_secs` (unix seconds). Fails with
+/// `sign.request_invalid` when `prepared` is to be signed for Tencent.
 pub fn sign_huawei(
     prepared: &PreparedRequest,
     to: &Upstream,
@@ -97,25 +97,24 @@ pub fn sign_huawei(
     project_id: &str,
     now_secs: u64,
 ) -> Result<Outgoing> {
+    if prepared.signing != Signing::Huawei {
+        return Err(wrong_signer("Huawei"));
+    }
     let (url, path) = to.target(prepared);
-    let mut headers = prepared.headers.clone();
-    match auth {
-        HuaweiAuth::Token(token) => headers.extend(huawei::token_headers(token)),
+    let added = match auth {
+        HuaweiAuth::Token(token) => huawei::token_headers(token),
         HuaweiAuth::AkSk(creds) => {
-            let mut req = SignableRequest::new(prepared.method, &to.authority, &path)
-                .with_payload(Payload::Bytes(&prepared.body));
-            req.query = prepared.query.clone();
-            req.headers = prepared.headers.clone();
             let params =
                 huawei::SigningParams::new(now_secs).with_project_id(project_id.to_owned());
-            let signed = huawei::sign(&req, creds, &params)?;
-            headers.extend(signed.headers().iter().cloned());
+            huawei::sign(&signable(prepared, to, &path), creds, &params)?.headers().to_vec()
         }
-    }
-    Ok(Outgoing { method: prepared.method, url, headers })
+    };
+    Ok(outgoing(prepared, url, &added))
 }
 
-/// Signs a Tencent request (TC3-HMAC-SHA256) for `to` at `now_secs`.
+/// Signs a Tencent request (TC3-HMAC-SHA256) for `to` at `now_secs`, with
+/// the action, version and region its builder set. Fails with
+/// `sign.request_invalid` when `prepared` is to be signed for Huawei.
 pub fn sign_tencent(
     prepared: &PreparedRequest,
     to: &Upstream,
@@ -123,30 +122,41 @@ pub fn sign_tencent(
     language: Option<&str>,
     now_secs: u64,
 ) -> Result<Outgoing> {
+    let Signing::Tencent(scope) = &prepared.signing else {
+        return Err(wrong_signer("Tencent"));
+    };
     let (url, path) = to.target(prepared);
-    // The signer owns the X-TC-* headers; their values come from the builder.
-    let owned = |k: &str| k.get(..5).is_some_and(|p| p.eq_ignore_ascii_case("x-tc-"));
-    let headers: Vec<(String, String)> =
-        prepared.headers.iter().filter(|(k, _)| !owned(k)).cloned().collect();
-    let mut req = SignableRequest::new(prepared.method, &to.authority, &path)
-        .with_payload(Payload::Bytes(&prepared.body));
-    req.headers = headers.clone();
-    let mut params = tencent::SigningParams::new(
-        prepared.operation.name(),
-        prepared.header_value("X-TC-Version").unwrap_or(TENCENT_OCR_VERSION),
-        now_secs,
-    )
-    .with_service(TENCENT_SERVICE);
-    if let Some(region) = prepared.header_value("X-TC-Region") {
-        params = params.with_region(region);
-    }
+    let mut params = tencent::SigningParams::new(scope.action, scope.version, now_secs)
+        .with_service(TENCENT_SERVICE)
+        .with_region(scope.region.as_str());
     if let Some(lang) = language {
         params = params.with_language(lang);
     }
-    let signed = tencent::sign(&req, creds, &params)?;
-    let mut all = headers;
-    all.extend(signed.headers().iter().cloned());
-    Ok(Outgoing { method: prepared.method, url, headers: all })
+    let signed = tencent::sign(&signable(prepared, to, &path), creds, &params)?;
+    Ok(outgoing(prepared, url, signed.headers()))
+}
+
+/// What either signer signs: `prepared` as sent to `to` at `path`.
+fn signable<'a>(prepared: &'a PreparedRequest, to: &Upstream, path: &str) -> SignableRequest<'a> {
+    let mut req = SignableRequest::new(prepared.method, &to.authority, path)
+        .with_payload(Payload::Bytes(&prepared.body));
+    req.query = prepared.query.clone();
+    req.headers = prepared.headers.clone();
+    req
+}
+
+/// The request to send: the builder's headers, then the signer's.
+fn outgoing(prepared: &PreparedRequest, url: String, added: &[(String, String)]) -> Outgoing {
+    let mut headers = prepared.headers.clone();
+    headers.extend(added.iter().cloned());
+    Outgoing { method: prepared.method, url, headers }
+}
+
+fn wrong_signer(signer: &str) -> Error {
+    Error::invalid_argument(
+        "sign.request_invalid",
+        format!("this request is not to be signed by the {signer} signer"),
+    )
 }
 
 #[cfg(test)]
@@ -183,5 +193,41 @@ mod tests {
         let auth = out.headers.iter().find(|(k, _)| k == "Authorization").unwrap();
         assert!(auth.1.contains("Access=AK"));
         assert!(!auth.1.contains("SK,"));
+    }
+
+    #[test]
+    fn each_request_goes_to_its_own_signer() {
+        let p =
+            ocr::QuotaInvoiceParams { image: Some(ImageInput::Bytes(&PNG)), ..Default::default() };
+        let huawei = ocr::recognize_quota_invoice(None, "p1", &p).unwrap();
+        let p = crate::api::tencent::ocr::BizLicenseParams {
+            reg_num: Some("911101085636549482"),
+            region: Some("ap-shanghai"),
+            ..Default::default()
+        };
+        let tencent = crate::api::tencent::ocr::verify_biz_license(&p).unwrap();
+        let creds = Credentials::new("AK", "SK").unwrap();
+        let to = Upstream::https("ocr.example.com");
+        let err = sign_tencent(&huawei, &to, &creds, None, 1_700_000_000).unwrap_err();
+        assert_eq!(err.code(), "sign.request_invalid");
+        let auth = HuaweiAuth::AkSk(&creds);
+        let err = sign_huawei(&tencent, &to, auth, "p1", 1_700_000_000).unwrap_err();
+        assert_eq!(err.code(), "sign.request_invalid");
+        let out = sign_tencent(&tencent, &to, &creds, Some("en-US"), 1_700_000_000).unwrap();
+        let names: Vec<&str> = out.headers.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "Content-Type",
+                "X-TC-Action",
+                "X-TC-Version",
+                "X-TC-Timestamp",
+                "X-TC-Region",
+                "X-TC-Language",
+                "Authorization"
+            ]
+        );
+        let region = out.headers.iter().find(|(k, _)| k == "X-TC-Region").unwrap();
+        assert_eq!(region.1, "ap-shanghai");
     }
 }

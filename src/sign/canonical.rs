@@ -20,20 +20,30 @@ pub fn is_unreserved(b: u8) -> bool {
 /// (space is `%20`, never `+`).
 pub fn percent_encode(input: &[u8]) -> String {
     let mut out = String::with_capacity(input.len());
-    encode_into(&mut out, input);
+    encode_into(&mut out, input, false);
     out
 }
 
-fn encode_into(out: &mut String, input: &[u8]) {
+/// Appends `input` percent-encoded to `out`: unreserved bytes as they are,
+/// space as `+` when `space_as_plus` (form encoding), every other byte as
+/// `%XX` with upper-case hex.
+pub fn encode_into(out: &mut String, input: &[u8], space_as_plus: bool) {
     for &b in input {
         if is_unreserved(b) {
             out.push(char::from(b));
+        } else if space_as_plus && b == b' ' {
+            out.push('+');
         } else {
-            out.push('%');
-            out.push(char::from(HEX_UPPER[usize::from(b >> 4)]));
-            out.push(char::from(HEX_UPPER[usize::from(b & 15)]));
+            push_escape(out, b);
         }
     }
+}
+
+/// Appends the escape `%XX` of the byte `b`, with upper-case hex.
+pub fn push_escape(out: &mut String, b: u8) {
+    out.push('%');
+    out.push(char::from(HEX_UPPER[usize::from(b >> 4)]));
+    out.push(char::from(HEX_UPPER[usize::from(b & 15)]));
 }
 
 fn hex_value(b: u8) -> Option<u8> {
@@ -95,7 +105,7 @@ pub fn encode_path_segments<S: AsRef<str>>(segments: &[S]) -> String {
     let mut out = String::new();
     for segment in segments {
         out.push('/');
-        encode_into(&mut out, segment.as_ref().as_bytes());
+        encode_into(&mut out, segment.as_ref().as_bytes(), false);
     }
     out
 }
@@ -113,7 +123,7 @@ pub fn canonical_uri(raw_path: &str) -> String {
         if i > 0 {
             out.push('/');
         }
-        encode_into(&mut out, piece);
+        encode_into(&mut out, piece, false);
     }
     if !out.ends_with('/') {
         out.push('/');
@@ -134,9 +144,9 @@ pub fn canonical_query<K: AsRef<[u8]>, V: AsRef<[u8]>>(pairs: &[(K, V)]) -> Stri
         if i > 0 {
             out.push('&');
         }
-        encode_into(&mut out, k);
+        encode_into(&mut out, k, false);
         out.push('=');
-        encode_into(&mut out, v);
+        encode_into(&mut out, v, false);
     }
     out
 }
@@ -342,7 +352,7 @@ pub fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
 }
 
 /// The last value of a header, by case-insensitive (trimmed) name: the one
-/// header lookup of both signers and the verifiers.
+/// case-insensitive header lookup of the crate (and the emulator).
 pub fn last_header<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'h str> {
     headers.iter().rev().find(|(k, _)| k.trim().eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
 }

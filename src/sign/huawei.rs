@@ -111,39 +111,10 @@ pub fn signature(credentials: &Credentials, string_to_sign: &StringToSign) -> Si
     ))
 }
 
-/// The outcome of signing: each stage, and the headers to add.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SignedRequest {
-    canonical_request: CanonicalRequest,
-    string_to_sign: StringToSign,
-    signature: Signature,
-    headers: Vec<(String, String)>,
-}
-
-impl SignedRequest {
-    /// The canonical request that was hashed.
-    pub fn canonical_request(&self) -> &CanonicalRequest {
-        &self.canonical_request
-    }
-    /// The string that was signed.
-    pub fn string_to_sign(&self) -> &StringToSign {
-        &self.string_to_sign
-    }
-    /// The signature.
-    pub fn signature(&self) -> &Signature {
-        &self.signature
-    }
-    /// The headers to add to the request (`X-Sdk-Date`, any of
-    /// `X-Project-Id`, `X-Security-Token`, `X-Sdk-Content-Sha256`, then
-    /// `Authorization`).
-    pub fn headers(&self) -> &[(String, String)] {
-        &self.headers
-    }
-    /// The `Authorization` value.
-    pub fn authorization(&self) -> &str {
-        self.headers.last().map(|(_, v)| v.as_str()).unwrap_or_default()
-    }
-}
+/// The outcome of AK/SK signing (see [`super::SignedRequest`]); its headers
+/// are `X-Sdk-Date`, any of `X-Project-Id`, `X-Security-Token`,
+/// `X-Sdk-Content-Sha256`, then `Authorization`.
+pub type SignedRequest = super::SignedRequest<StringToSign>;
 
 /// Signs `request` with AK/SK: computes each stage and returns the headers
 /// to add. Fails on a header the signer owns being set already
@@ -203,7 +174,7 @@ pub fn sign(
         "Authorization".to_owned(),
         authorization(credentials.access_key(), canonical_request.signed_headers(), &signature),
     ));
-    Ok(SignedRequest { canonical_request, string_to_sign, signature, headers: added })
+    Ok(SignedRequest::new(canonical_request, string_to_sign, signature, added))
 }
 
 fn authorization(access_key: &str, signed_headers: &str, signature: &Signature) -> String {

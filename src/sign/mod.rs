@@ -132,6 +132,47 @@ impl<'a> SignableRequest<'a> {
     }
 }
 
+/// The outcome of signing, for either signer: each stage (`S` is the
+/// signer's string to sign), and the headers to add, `Authorization` last.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignedRequest<S> {
+    canonical_request: CanonicalRequest,
+    string_to_sign: S,
+    signature: Signature,
+    headers: Vec<(String, String)>,
+}
+
+impl<S> SignedRequest<S> {
+    pub(crate) fn new(
+        canonical_request: CanonicalRequest,
+        string_to_sign: S,
+        signature: Signature,
+        headers: Vec<(String, String)>,
+    ) -> Self {
+        SignedRequest { canonical_request, string_to_sign, signature, headers }
+    }
+    /// The canonical request that was hashed.
+    pub fn canonical_request(&self) -> &CanonicalRequest {
+        &self.canonical_request
+    }
+    /// The string that was signed.
+    pub fn string_to_sign(&self) -> &S {
+        &self.string_to_sign
+    }
+    /// The signature.
+    pub fn signature(&self) -> &Signature {
+        &self.signature
+    }
+    /// The headers to add to the request, in order, `Authorization` last.
+    pub fn headers(&self) -> &[(String, String)] {
+        &self.headers
+    }
+    /// The `Authorization` value.
+    pub fn authorization(&self) -> &str {
+        self.headers.last().map(|(_, v)| v.as_str()).unwrap_or_default()
+    }
+}
+
 /// A request as a server received it, for recomputing its signature.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ReceivedRequest<'a> {

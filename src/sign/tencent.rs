@@ -3,7 +3,7 @@
 use std::fmt;
 
 use super::canonical::{
-    canonical_headers, hex, hmac_sha256, is_unreserved, sha256_hex, CanonicalRequest, Signature,
+    canonical_headers, encode_into, hex, hmac_sha256, sha256_hex, CanonicalRequest, Signature,
 };
 use super::{Credentials, Payload, ReceivedRequest, SignableRequest, UtcDateTime};
 use crate::error::{Error, Result};
@@ -114,23 +114,11 @@ pub fn encode_query<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> String {
         if i > 0 {
             out.push('&');
         }
-        form_encode_into(&mut out, k.as_ref());
+        encode_into(&mut out, k.as_ref().as_bytes(), true);
         out.push('=');
-        form_encode_into(&mut out, v.as_ref());
+        encode_into(&mut out, v.as_ref().as_bytes(), true);
     }
     out
-}
-
-fn form_encode_into(out: &mut String, text: &str) {
-    for &b in text.as_bytes() {
-        if b == b' ' {
-            out.push('+');
-        } else if is_unreserved(b) {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
 }
 
 /// `TC3-HMAC-SHA256\n{timestamp}\n{date}/{service}/tc3_request\n{hash}`.
@@ -198,39 +186,11 @@ pub fn signature(credentials: &Credentials, string_to_sign: &StringToSign) -> Si
     Signature(hmac_sha256(&key, string_to_sign.to_string().as_bytes()))
 }
 
-/// The outcome of signing: each stage, and the headers to add.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SignedRequest {
-    canonical_request: CanonicalRequest,
-    string_to_sign: StringToSign,
-    signature: Signature,
-    headers: Vec<(String, String)>,
-}
-
-impl SignedRequest {
-    /// The canonical request that was hashed.
-    pub fn canonical_request(&self) -> &CanonicalRequest {
-        &self.canonical_request
-    }
-    /// The string that was signed.
-    pub fn string_to_sign(&self) -> &StringToSign {
-        &self.string_to_sign
-    }
-    /// The signature.
-    pub fn signature(&self) -> &Signature {
-        &self.signature
-    }
-    /// The headers to add: `X-TC-Action`, `X-TC-Version`, `X-TC-Timestamp`,
-    /// any of `X-TC-Region`, `X-TC-Token`, `X-TC-Language`,
-    /// `X-TC-Content-SHA256`, then `Authorization`.
-    pub fn headers(&self) -> &[(String, String)] {
-        &self.headers
-    }
-    /// The `Authorization` value.
-    pub fn authorization(&self) -> &str {
-        self.headers.last().map(|(_, v)| v.as_str()).unwrap_or_default()
-    }
-}
+/// The outcome of TC3 signing (see [`super::SignedRequest`]); its headers
+/// are `X-TC-Action`, `X-TC-Version`, `X-TC-Timestamp`, any of
+/// `X-TC-Region`, `X-TC-Token`, `X-TC-Language`, `X-TC-Content-SHA256`,
+/// then `Authorization`.
+pub type SignedRequest = super::SignedRequest<StringToSign>;
 
 /// Signs `request` with TC3. The request must carry `Content-Type` when it
 /// is signed (it is by default). The query, if any, is signed and must be
@@ -311,7 +271,7 @@ pub fn sign(
         canonical_request.signed_headers(),
     );
     added.push(("Authorization".to_owned(), authorization));
-    Ok(SignedRequest { canonical_request, string_to_sign, signature, headers: added })
+    Ok(SignedRequest::new(canonical_request, string_to_sign, signature, added))
 }
 
 /// The parts of a received `Authorization: TC3-HMAC-SHA256 …` header.

@@ -124,33 +124,18 @@ fn days_in_month(year: u32, month: u32) -> u32 {
     }
 }
 
-/// Days since 1970-01-01 to (year, month, day), with eras of 400 years
-/// counted from 0000-03-01 so leap days fall at the end of each year.
+/// Days since 1970-01-01 to (year, month, day).
 fn civil_from_days(days: u64) -> (u32, u32, u32) {
-    // 719468 days separate 0000-03-01 from 1970-01-01.
-    let z = days + 719_468;
-    let era = z / 146_097;
-    let doe = z % 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + u64::from(month <= 2);
-    // Inputs are capped below year 10000, so the casts cannot truncate.
-    (year as u32, month as u32, day as u32)
+    // Inputs are capped below year 10000, so nothing overflows or truncates.
+    let (year, month, day) =
+        crate::date::civil_from_days(i64::try_from(days).unwrap_or_default()).unwrap_or_default();
+    (u32::try_from(year).unwrap_or_default(), month, day)
 }
 
 /// The inverse of [`civil_from_days`], for years from 1970 on.
 fn days_from_civil(year: u32, month: u32, day: u32) -> u64 {
-    let y = u64::from(year) - u64::from(month <= 2);
-    let era = y / 400;
-    let yoe = y % 400;
-    let m = u64::from(month);
-    let mp = if m > 2 { m - 3 } else { m + 9 };
-    let doy = (153 * mp + 2) / 5 + u64::from(day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    (era * 146_097 + doe).saturating_sub(719_468)
+    let days = crate::date::days_from_civil(i64::from(year), month, day).unwrap_or_default();
+    u64::try_from(days).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -129,9 +129,9 @@ impl Reply {
         Reply::failure(None, &Decision::NoOrigin, &Failure::local(err.with_status(503)))
     }
 
-    /// The header value, by case-insensitive name.
+    /// The header value, by case-insensitive name (the last one if repeated).
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        crate::sign::canonical::last_header(&self.headers, name)
     }
 }
 
@@ -675,7 +675,8 @@ mod tests {
         .unwrap();
         assert_eq!(a.route, Route::BizLicense);
         let p = prepare(&cfg, &a, br#"{"regNum":"91110000802100433B","name":"x"}"#).unwrap();
-        assert_eq!(p.header_value("X-TC-Action"), Some("VerifyBizLicense"));
+        let crate::api::Signing::Tencent(scope) = &p.signing else { panic!("{:?}", p.signing) };
+        assert_eq!(scope.action, "VerifyBizLicense");
         let bad = prepare(&cfg, &a, br#"{"regNum":"x","bogus":1}"#).unwrap_err();
         assert_eq!((bad.http, bad.error.code()), (400, "argument.invalid"));
     }

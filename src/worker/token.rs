@@ -10,6 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::image::body::{self, Alphabet};
 use crate::sign::canonical::hmac_sha256;
 use crate::sign::ct_eq;
 
@@ -37,40 +38,15 @@ fn token_error(code: &'static str, message: &str) -> Error {
     Error::new(ErrorKind::Auth, code, message.to_owned()).with_status(status)
 }
 
-const B64URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
 /// Base64url without padding.
 pub fn b64url_encode(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = |i: usize| u32::from(chunk.get(i).copied().unwrap_or(0));
-        let v = (b(0) << 16) | (b(1) << 8) | b(2);
-        let n = chunk.len() + 1;
-        for k in 0..n {
-            let idx = (v >> (18 - 6 * k)) & 63;
-            out.push(char::from(B64URL.get(idx as usize).copied().unwrap_or(b'A')));
-        }
-    }
-    out
+    body::encode_base64(bytes, Alphabet::UrlSafe)
 }
 
 /// Decodes base64url without padding; `None` on any other character or a
 /// length no encoder makes.
 pub fn b64url_decode(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 4 == 1 {
-        return None;
-    }
-    let val = |c: u8| B64URL.iter().position(|&x| x == c).map(|p| p as u32);
-    let mut out = Vec::with_capacity(s.len() / 4 * 3 + 2);
-    for chunk in s.as_bytes().chunks(4) {
-        let mut v = 0u32;
-        for (k, &c) in chunk.iter().enumerate() {
-            v |= val(c)? << (18 - 6 * k);
-        }
-        let bytes = [(v >> 16) as u8, (v >> 8) as u8, v as u8];
-        out.extend(bytes.iter().take(chunk.len().saturating_sub(1)));
-    }
-    Some(out)
+    body::decode_base64(s, Alphabet::UrlSafe, usize::MAX)
 }
 
 fn mac(secret: &str, payload_b64: &str) -> [u8; 32] {

@@ -1,8 +1,8 @@
-//! Image intake shared by the OCR routes: strict base64 decoding (the
-//! library validates base64 but keeps its decoder private, so a small one
-//! lives here) and the probe from `ocr_edge::image`.
+//! Image intake shared by the OCR routes: the library's strict base64
+//! check and decoder (`ocr_edge::image::body`) and its probe.
 
 use ocr_edge::api::input::validate_base64;
+use ocr_edge::image::body::{self, Alphabet};
 use ocr_edge::image::{check_with, probe, Limits};
 
 /// Why an image was refused.
@@ -24,42 +24,9 @@ pub struct Decoded {
     pub bytes: Vec<u8>,
 }
 
-fn value(c: u8) -> Option<u32> {
-    match c {
-        b'A'..=b'Z' => Some(u32::from(c - b'A')),
-        b'a'..=b'z' => Some(u32::from(c - b'a') + 26),
-        b'0'..=b'9' => Some(u32::from(c - b'0') + 52),
-        b'+' => Some(62),
-        b'/' => Some(63),
-        _ => None,
-    }
-}
-
 /// Decodes standard padded base64 (already validated, but checked again).
 pub fn decode_base64(text: &str) -> Option<Vec<u8>> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len() / 4 * 3);
-    for quad in bytes.chunks(4) {
-        let mut acc: u32 = 0;
-        let mut n = 0usize;
-        for &c in quad {
-            if c == b'=' {
-                break;
-            }
-            acc = (acc << 6) | value(c)?;
-            n += 1;
-        }
-        acc <<= 6 * (4 - n as u32);
-        let got = match n {
-            4 => 3,
-            3 => 2,
-            2 => 1,
-            _ => return None,
-        };
-        let three = [(acc >> 16) as u8, (acc >> 8) as u8, acc as u8];
-        out.extend(three.iter().take(got));
-    }
-    Some(out)
+    body::decode_base64(text, Alphabet::Standard, usize::MAX)
 }
 
 /// Validates, decodes, probes and checks an image against `limits`

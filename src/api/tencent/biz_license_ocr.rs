@@ -159,9 +159,7 @@ pub fn biz_license_ocr(
     let op = Operation::BizLicenseOcr;
     let mut req = PreparedRequest::new(op, "POST", TENCENT_OCR_HOST.to_owned(), &[])
         .header("Content-Type", "application/json; charset=utf-8")
-        .header("X-TC-Action", op.name())
-        .header("X-TC-Version", TENCENT_OCR_VERSION)
-        .header("X-TC-Region", region);
+        .tencent(TENCENT_OCR_VERSION, region);
     req.body = body;
     Ok(req)
 }
@@ -306,8 +304,13 @@ mod tests {
         };
         let req = biz_license_ocr(&p, Megabytes::Decimal).unwrap();
         assert_eq!(req.path, "/");
-        assert_eq!(req.header_value("X-TC-Action"), Some("BizLicenseOCR"));
-        assert_eq!(req.header_value("X-TC-Region"), Some("ap-guangzhou"));
+        let scope = crate::api::TencentSigning {
+            action: "BizLicenseOCR",
+            version: "2018-11-19",
+            region: "ap-guangzhou".into(),
+        };
+        assert_eq!(req.signing, crate::api::Signing::Tencent(scope));
+        assert_eq!(req.headers.len(), 1, "{:?}", req.headers);
         assert_eq!(
             std::str::from_utf8(&req.body).unwrap(),
             r#"{"ImageUrl": "https://a.test/l.jpg", "EnableCopyWarn": true, "EnableBusinessCertificate": true}"#

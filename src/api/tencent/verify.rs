@@ -310,9 +310,7 @@ pub(super) fn build(
     };
     let mut req = PreparedRequest::new(op, "POST", TENCENT_OCR_HOST.to_owned(), &[])
         .header("Content-Type", "application/json; charset=utf-8")
-        .header("X-TC-Action", op.name())
-        .header("X-TC-Version", TENCENT_OCR_VERSION)
-        .header("X-TC-Region", region);
+        .tencent(TENCENT_OCR_VERSION, region);
     req.body = body;
     Ok(req)
 }
