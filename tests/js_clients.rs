@@ -114,7 +114,10 @@ fn tencent(secret_key: &str) -> TencentClient {
 async fn quota_invoice_with_aksk_and_with_token() {
     let token = obj(&[("token", "dev-token".into())]);
     for client in [huawei(aksk(), &[]), huawei(token, &[])] {
-        let r = ok(client.recognize_quota_invoice(obj(&[("image", bytes(INVOICE))]))).await;
+        let r =
+            ok(client
+                .recognize_quota_invoice(obj(&[("image", bytes(INVOICE))]), JsValue::UNDEFINED))
+            .await;
         assert_eq!(field(&r, "number"), "91234561");
         assert_eq!(field(&r, "amount"), "￥50.00");
         assert_eq!(field(&r, "amountCents"), 5000);
@@ -128,18 +131,19 @@ async fn quota_invoice_with_aksk_and_with_token() {
 async fn quota_invoice_from_a_blob_base64_and_url() {
     let client = huawei(aksk(), &[]);
     let blob = web_sys::Blob::new_with_u8_array_sequence(&Array::of1(&bytes(INVOICE))).unwrap();
-    let r = ok(client.recognize_quota_invoice(obj(&[("image", blob.into())]))).await;
+    let r = ok(client.recognize_quota_invoice(obj(&[("image", blob.into())]), JsValue::UNDEFINED))
+        .await;
     assert_eq!(field(&r, "number"), "91234561");
     let b64 = js_sys::global().unchecked_into::<Object>();
     let btoa: Function = Reflect::get(&b64, &"btoa".into()).unwrap().unchecked_into();
     let latin1: String = INVOICE.iter().map(|b| char::from(*b)).collect();
     let text = btoa.call1(&JsValue::NULL, &latin1.into()).unwrap();
-    let r = ok(client.recognize_quota_invoice(obj(&[("image", text)]))).await;
+    let r = ok(client.recognize_quota_invoice(obj(&[("image", text)]), JsValue::UNDEFINED)).await;
     assert_eq!(field(&r, "code"), "244031901111");
-    let r = ok(client.recognize_quota_invoice(obj(&[(
-        "url",
-        "http://127.0.0.1/fixtures/quota-invoice.png".into(),
-    )])))
+    let r = ok(client.recognize_quota_invoice(
+        obj(&[("url", "http://127.0.0.1/fixtures/quota-invoice.png".into())]),
+        JsValue::UNDEFINED,
+    ))
     .await;
     assert_eq!(field(&r, "number"), "91234562");
 }
@@ -152,13 +156,15 @@ async fn a_refused_photo_never_leaves_the_page() {
         0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, b'I', b'H', b'D', b'R', 0, 0,
         0, 10, 0, 0, 0, 10, 8, 2, 0, 0, 0, 0, 0, 0, 0,
     ];
-    let e = err(client.recognize_quota_invoice(obj(&[("image", bytes(&tiny))]))).await;
+    let e =
+        err(client.recognize_quota_invoice(obj(&[("image", bytes(&tiny))]), JsValue::UNDEFINED))
+            .await;
     assert_eq!(field(&e, "kind"), "invalid_image");
     assert_eq!(field(&e, "violations.0.code"), "image.too_small");
-    let e = err(client.recognize_quota_invoice(obj(&[
-        ("image", bytes(INVOICE)),
-        ("url", "https://x/y.png".into()),
-    ])))
+    let e = err(client.recognize_quota_invoice(
+        obj(&[("image", bytes(INVOICE)), ("url", "https://x/y.png".into())]),
+        JsValue::UNDEFINED,
+    ))
     .await;
     assert_eq!(field(&e, "kind"), "invalid_argument");
     assert_eq!(served("RecognizeQuotaInvoice").await, before, "nothing was sent");
@@ -167,7 +173,9 @@ async fn a_refused_photo_never_leaves_the_page() {
 #[wasm_bindgen_test]
 async fn wrong_secret_gives_the_gateway_code() {
     let bad = obj(&[("accessKey", "dev-ak".into()), ("secretKey", "not-the-key".into())]);
-    let e = err(huawei(bad, &[]).recognize_quota_invoice(obj(&[("image", bytes(INVOICE))]))).await;
+    let e = err(huawei(bad, &[])
+        .recognize_quota_invoice(obj(&[("image", bytes(INVOICE))]), JsValue::UNDEFINED))
+    .await;
     assert_eq!(field(&e, "name"), "OcrEdgeError");
     assert_eq!(field(&e, "kind"), "auth");
     assert_eq!(field(&e, "code"), "APIGW.0301");
@@ -183,7 +191,9 @@ async fn wrong_secret_gives_the_gateway_code() {
                 .into_js_value(),
         )],
     );
-    let e = err(stale.recognize_quota_invoice(obj(&[("image", bytes(INVOICE))]))).await;
+    let e =
+        err(stale.recognize_quota_invoice(obj(&[("image", bytes(INVOICE))]), JsValue::UNDEFINED))
+            .await;
     assert_eq!(field(&e, "code"), "APIGW.0303");
 }
 
@@ -191,26 +201,40 @@ async fn wrong_secret_gives_the_gateway_code() {
 async fn csms_list_count_all_and_delete() {
     emulator("reset", None).await;
     let client = huawei(aksk(), &[]);
-    let page = ok(client.list_secret_resource_instances(obj(&[("limit", 2.into())]))).await;
+    let page =
+        ok(client.list_secret_resource_instances(obj(&[("limit", 2.into())]), JsValue::UNDEFINED))
+            .await;
     let total = field(&page, "totalCount").as_f64().unwrap();
     assert!(total >= 3.0);
     assert_eq!(Array::from(&field(&page, "resources")).length(), 2);
-    let count = ok(client.list_secret_resource_instances(obj(&[("action", "count".into())]))).await;
+    let count = ok(client
+        .list_secret_resource_instances(obj(&[("action", "count".into())]), JsValue::UNDEFINED))
+    .await;
     assert_eq!(field(&count, "totalCount").as_f64(), Some(total));
-    let all = ok(client.list_all_secret_resource_instances(obj(&[("limit", 2.into())]))).await;
+    let all =
+        ok(client
+            .list_all_secret_resource_instances(obj(&[("limit", 2.into())]), JsValue::UNDEFINED))
+        .await;
     assert_eq!(Array::from(&all).length() as f64, total, "pages followed to the end");
     let tags =
         Array::of1(&obj(&[("key", "env".into()), ("values", Array::of1(&"prod".into()).into())]));
-    let prod =
-        ok(client.list_secret_resource_instances(obj(&[("tags", tags.clone().into())]))).await;
+    let prod = ok(client
+        .list_secret_resource_instances(obj(&[("tags", tags.clone().into())]), JsValue::UNDEFINED))
+    .await;
     let first = field(&prod, "resources.0");
     let id = field(&first, "resourceId");
-    ok(client.delete_secret_tag(obj(&[("secretId", id.clone()), ("key", "cost center".into())])))
-        .await;
-    let after = ok(client.list_all_secret_resource_instances(JsValue::UNDEFINED)).await;
+    ok(client.delete_secret_tag(
+        obj(&[("secretId", id.clone()), ("key", "cost center".into())]),
+        JsValue::UNDEFINED,
+    ))
+    .await;
+    let after =
+        ok(client.list_all_secret_resource_instances(JsValue::UNDEFINED, JsValue::UNDEFINED)).await;
     let mine = Array::from(&after).iter().find(|r| field(r, "resourceId") == id).unwrap();
     assert!(!Array::from(&field(&mine, "tags")).iter().any(|t| field(&t, "key") == "cost center"));
-    let e = err(client.list_secret_resource_instances(obj(&[("limit", 0.into())]))).await;
+    let e =
+        err(client.list_secret_resource_instances(obj(&[("limit", 0.into())]), JsValue::UNDEFINED))
+            .await;
     assert_eq!(field(&e, "kind"), "invalid_argument");
     emulator("reset", None).await;
 }
@@ -220,32 +244,37 @@ async fn apig_create_app_and_its_duplicate() {
     let client = huawei(aksk(), &[]);
     let key = format!("key{}", js_sys::Date::now() as u64);
     let params = obj(&[("name", "app_wasm".into()), ("appKey", key.clone().into())]);
-    let app = ok(client.create_app(params.clone())).await;
+    let app = ok(client.create_app(params.clone(), JsValue::UNDEFINED)).await;
     assert_eq!(field(&app, "name"), "app_wasm");
     assert_eq!(field(&app, "appKey"), key.as_str());
-    let e = err(client.create_app(params)).await;
+    let e = err(client.create_app(params, JsValue::UNDEFINED)).await;
     assert_eq!(field(&e, "code"), "APIG.3310");
 }
 
 #[wasm_bindgen_test]
 async fn tencent_both_actions_and_offline() {
     let client = tencent("dev-secret-key");
-    let basic = ok(client.verify_basic_biz_license(obj(&[
-        ("regNum", CREDIT_CODE.into()),
-        ("regCapital", true.into()),
-    ])))
+    let basic = ok(client.verify_basic_biz_license(
+        obj(&[("regNum", CREDIT_CODE.into()), ("regCapital", true.into())]),
+        JsValue::UNDEFINED,
+    ))
     .await;
     assert_eq!(field(&basic, "regNumResult.regNum"), "0");
     assert!(field(&basic, "requestId").is_string());
-    let detailed = ok(client.verify_biz_license(obj(&[("image", bytes(LICENCE))]))).await;
+    let detailed =
+        ok(client.verify_biz_license(obj(&[("image", bytes(LICENCE))]), JsValue::UNDEFINED)).await;
     assert_eq!(field(&detailed, "creditCode"), CREDIT_CODE);
-    let e = err(tencent("wrong").verify_biz_license(obj(&[("regNum", CREDIT_CODE.into())]))).await;
+    let e = err(tencent("wrong")
+        .verify_biz_license(obj(&[("regNum", CREDIT_CODE.into())]), JsValue::UNDEFINED))
+    .await;
     assert_eq!(field(&e, "code"), "AuthFailure.SignatureFailure");
     assert_eq!(field(&e, "kind"), "auth");
-    let e = err(client.verify_biz_license(obj(&[("regNum", "91110108EMU0000158".into())]))).await;
+    let e = err(client
+        .verify_biz_license(obj(&[("regNum", "91110108EMU0000158".into())]), JsValue::UNDEFINED))
+    .await;
     assert_eq!(field(&e, "kind"), "invalid_argument", "check character verified locally");
     let gif = b"GIF89a\x20\x00\x20\x00\x00\x00\x00;";
-    let e = err(client.verify_biz_license(obj(&[("image", bytes(gif))]))).await;
+    let e = err(client.verify_biz_license(obj(&[("image", bytes(gif))]), JsValue::UNDEFINED)).await;
     assert_eq!(field(&e, "violations.0.code"), "image.format");
 }
 
@@ -254,24 +283,28 @@ async fn retries_transient_failures_on_safe_operations() {
     emulator("reset", None).await;
     let client = huawei(aksk(), &[]);
     arm("RecognizeQuotaInvoice", "status=503;times=2;retry-after=0").await;
-    let r = ok(client.recognize_quota_invoice(obj(&[("image", bytes(INVOICE))]))).await;
+    let r =
+        ok(client.recognize_quota_invoice(obj(&[("image", bytes(INVOICE))]), JsValue::UNDEFINED))
+            .await;
     assert_eq!(field(&r, "number"), "91234561");
     assert_eq!(served("RecognizeQuotaInvoice").await, 3.0, "two failures, then success");
     arm("RecognizeQuotaInvoice", "").await;
 
     arm("VerifyBizLicense", "throttle;times=1;retry-after=0").await;
-    let r =
-        ok(tencent("dev-secret-key").verify_biz_license(obj(&[("regNum", CREDIT_CODE.into())])))
-            .await;
+    let r = ok(tencent("dev-secret-key")
+        .verify_biz_license(obj(&[("regNum", CREDIT_CODE.into())]), JsValue::UNDEFINED))
+    .await;
     assert_eq!(field(&r, "creditCode"), CREDIT_CODE);
     arm("VerifyBizLicense", "").await;
 
     arm("ListResourceInstances", "reset;times=1").await;
-    ok(client.list_secret_resource_instances(JsValue::UNDEFINED)).await;
+    ok(client.list_secret_resource_instances(JsValue::UNDEFINED, JsValue::UNDEFINED)).await;
     arm("ListResourceInstances", "").await;
 
     arm("RecognizeQuotaInvoice", "html").await;
-    let e = err(client.recognize_quota_invoice(obj(&[("image", bytes(INVOICE))]))).await;
+    let e =
+        err(client.recognize_quota_invoice(obj(&[("image", bytes(INVOICE))]), JsValue::UNDEFINED))
+            .await;
     assert_eq!(field(&e, "kind"), "protocol", "a gateway page is a typed error");
     assert_eq!(field(&e, "status"), 502);
     arm("RecognizeQuotaInvoice", "").await;
@@ -283,7 +316,7 @@ async fn never_repeats_create_app() {
     emulator("reset", None).await;
     arm("CreateApp", "status=503;times=1").await;
     let client = huawei(aksk(), &[]);
-    let e = err(client.create_app(obj(&[("name", "app_once".into())]))).await;
+    let e = err(client.create_app(obj(&[("name", "app_once".into())]), JsValue::UNDEFINED)).await;
     assert_eq!(field(&e, "status"), 503);
     assert_eq!(served("CreateApp").await, 1.0, "sent once, not retried");
     arm("CreateApp", "").await;
@@ -295,7 +328,8 @@ async fn the_overall_timeout_holds() {
     arm("ListResourceInstances", "latency=3000").await;
     let client = huawei(aksk(), &[("timeoutMs", 300.into())]);
     let started = js_sys::Date::now();
-    let e = err(client.list_secret_resource_instances(JsValue::UNDEFINED)).await;
+    let e =
+        err(client.list_secret_resource_instances(JsValue::UNDEFINED, JsValue::UNDEFINED)).await;
     assert_eq!(field(&e, "kind"), "timeout");
     assert!(js_sys::Date::now() - started < 2500.0, "gave up at the deadline");
     arm("ListResourceInstances", "").await;

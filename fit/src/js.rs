@@ -11,10 +11,11 @@
 
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
 use ocr_edge::image::{probe, Format};
+use ocr_edge::js::abort::Abort;
 use ocr_edge::js::convert::{as_bytes_view, get, wrong_type};
 use ocr_edge::js::fit::{
     decode_heif, limits_from_js, progress_callback, report_progress, result_to_js, untouched_to_js,
-    Abort, FitOptionsArg,
+    FitOptionsArg,
 };
 use ocr_edge::{Error, ErrorKind, Result};
 use wasm_bindgen::prelude::*;
@@ -103,7 +104,7 @@ pub async fn fit_image_pure(
 
 async fn fit(input: &JsValue, target: &JsValue, options: &JsValue) -> Result<JsValue> {
     let limits = limits_from_js(target, options)?;
-    let abort = Abort::from_options(options)?;
+    let abort = Abort::from_options(options, "fit.aborted")?;
     let on_progress = progress_callback(options);
     let bytes = input_bytes(input).await?;
     abort.check()?;

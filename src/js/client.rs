@@ -10,6 +10,7 @@ use wasm_bindgen::JsCast;
 
 use crate::api::{ImageInput, PreparedRequest};
 use crate::error::{Error, ErrorKind, Result};
+use crate::js::abort::Abort;
 use crate::js::convert::{as_bytes_view, get, wrong_type};
 use crate::js::transport::{self, Options, Request, Response};
 use crate::retry::{Outcome, Policy, Safety};
@@ -185,6 +186,7 @@ pub async fn call<T>(
     req: Request,
     settings: &CallSettings,
     idempotent: bool,
+    abort: &Abort,
     parse: impl Fn(&Response) -> Result<T>,
 ) -> Result<T> {
     let opts = Options {
@@ -192,7 +194,7 @@ pub async fn call<T>(
         policy: Policy { max_retries: settings.max_retries, ..Policy::default() },
         safety: if idempotent { Safety::Idempotent } else { Safety::NotIdempotent },
     };
-    let resp = transport::send(&req, &opts, |r| outcome_of(&parse(r))).await?;
+    let resp = transport::send(&req, &opts, abort, |r| outcome_of(&parse(r))).await?;
     parse(&resp)
 }
 

@@ -10,6 +10,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::js::abort::Abort;
 use crate::js::convert::{append_range, as_bytes_view, set};
 
 /// A global function such as `fetch` or `setTimeout`.
@@ -22,22 +23,25 @@ pub fn global_fn(name: &str) -> Result<Function> {
         })
 }
 
-/// Waits `ms` milliseconds with the global `setTimeout`.
-pub async fn sleep(ms: f64) -> Result<()> {
+/// Waits `ms` milliseconds with the global `setTimeout`, or until `abort`
+/// fires (then `Err(aborted)`).
+pub async fn sleep(ms: f64, abort: &Abort) -> Result<()> {
     let set_timeout = global_fn("setTimeout")?;
     let promise = Promise::new(&mut |resolve, _| {
         let _ = set_timeout.call2(&JsValue::NULL, &resolve, &ms.into());
     });
-    let _ = JsFuture::from(promise).await;
+    let _ = abort.wait(promise).await?;
     Ok(())
 }
 
 /// `fetch(url, init)`, then `read` of its response, both aborted through
-/// one `AbortController` when `timeout_ms` runs out.
+/// one `AbortController` when `timeout_ms` runs out or `abort` fires (the
+/// caller tells the two apart with `abort.is_aborted()`).
 pub async fn fetch_within<T, F, Fut>(
     url: &str,
     init: &Object,
     timeout_ms: f64,
+    abort: &Abort,
     read: F,
 ) -> std::result::Result<T, JsValue>
 where
@@ -46,15 +50,16 @@ where
 {
     let fetch = global_fn("fetch")?;
     let controller = web_sys::AbortController::new()?;
-    // Owned here and dropped after clearTimeout: a closure handed to JS for
-    // good (once_into_js) leaks whenever the timer is cleared unfired.
-    let abort = Closure::once({
-        let c = controller.clone();
-        move || c.abort()
-    });
-    let timer =
-        global_fn("setTimeout")?.call2(&JsValue::NULL, abort.as_ref(), &timeout_ms.into())?;
+    // `controller.abort` bound to it: a plain JS function for the timer and
+    // the caller's signal, so no Rust closure is handed to JS.
+    let abort_now: Function =
+        Reflect::get(&controller, &"abort".into())?.dyn_into::<Function>()?.bind0(&controller);
+    let timer = global_fn("setTimeout")?.call2(&JsValue::NULL, &abort_now, &timeout_ms.into())?;
     set(init, "signal", &controller.signal());
+    let link = abort.link(&abort_now);
+    if abort.is_aborted() {
+        controller.abort(); // fired before the link: its event has passed
+    }
     let result = async {
         let resp = JsFuture::from(
             fetch.call2(&JsValue::NULL, &url.into(), init)?.unchecked_into::<Promise>(),
@@ -66,7 +71,7 @@ where
     if let Ok(clear) = global_fn("clearTimeout") {
         let _ = clear.call1(&JsValue::NULL, &timer);
     }
-    drop(abort);
+    drop(link);
     result
 }
 

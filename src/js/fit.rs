@@ -18,6 +18,7 @@ use wasm_bindgen_futures::JsFuture;
 use crate::error::{Error, ErrorKind, Result};
 use crate::image::fit::{Decision, Planner, Probe, Step, MAX_ENCODES};
 use crate::image::{Format, ImageInfo, Limits};
+use crate::js::abort::Abort;
 use crate::js::convert::{as_bytes_view, get, reject_unknown, set, wrong_type};
 use crate::js::fit_worker::Session;
 use crate::js::image::{info_to_js, probe_blob_inner, probe_view, target_from_js};
@@ -121,66 +122,6 @@ pub fn limits_from_js(target: &JsValue, options: &JsValue) -> Result<Limits> {
             "maxBase64Bytes",
             &format!("a whole number from 4 to the target's budget ({})", limits.max_base64),
         )),
-    }
-}
-
-/// `options.signal`: checked between steps and raced against every wait,
-/// so an abort rejects at once with kind `aborted`.
-pub struct Abort {
-    signal: JsValue,
-    /// Resolves (never rejects, so nothing goes unhandled) when the signal fires.
-    fired: Option<Promise>,
-}
-
-/// The error an aborted fit rejects with.
-pub fn aborted() -> Error {
-    Error::new(ErrorKind::Aborted, "fit.aborted", "fitImage was aborted through its AbortSignal")
-}
-
-impl Abort {
-    /// Reads `options.signal` (absent: never aborts).
-    pub fn from_options(options: &JsValue) -> Result<Abort> {
-        let signal = get(options, "signal");
-        if signal.is_undefined() || signal.is_null() {
-            return Ok(Abort { signal: JsValue::UNDEFINED, fired: None });
-        }
-        let add = get(&signal, "addEventListener");
-        if get(&signal, "aborted").as_bool().is_none() || !add.is_function() {
-            return Err(wrong_type("signal", "an AbortSignal"));
-        }
-        let add: Function = add.unchecked_into();
-        let fired = Promise::new(&mut |resolve, _| {
-            let once = Object::new();
-            set(&once, "once", &true.into());
-            let _ = add.call3(&signal, &"abort".into(), &resolve, &once);
-        });
-        Ok(Abort { signal, fired: Some(fired) })
-    }
-
-    /// Whether the signal has fired.
-    pub fn is_aborted(&self) -> bool {
-        get(&self.signal, "aborted").as_bool() == Some(true)
-    }
-
-    /// `Err(fit.aborted)` once the signal has fired.
-    pub fn check(&self) -> Result<()> {
-        if self.is_aborted() {
-            Err(aborted())
-        } else {
-            Ok(())
-        }
-    }
-
-    /// Awaits `p`, or gives `Err(fit.aborted)` as soon as the signal fires
-    /// (`p` then settles unobserved; its result is dropped).
-    pub async fn wait(&self, p: Promise) -> Result<std::result::Result<JsValue, JsValue>> {
-        self.check()?;
-        let out = match &self.fired {
-            Some(fired) => JsFuture::from(Promise::race(&Array::of2(&p, fired))).await,
-            None => JsFuture::from(p).await,
-        };
-        self.check()?;
-        Ok(out)
     }
 }
 
@@ -487,7 +428,7 @@ pub async fn fit_image(
     options: Option<FitOptionsArg>,
 ) -> std::result::Result<JsValue, JsValue> {
     let options: JsValue = options.map_or(JsValue::UNDEFINED, JsValue::from);
-    Abort::from_options(&options)?.check()?;
+    Abort::from_options(&options, "fit.aborted")?.check()?;
     let Some(native) = Native::find() else {
         let global: JsValue = js_sys::global().into();
         let hook = Reflect::get(&global, &js_sys::Symbol::for_(HOOK).into())
@@ -559,7 +500,7 @@ async fn fit_native(
     options: &JsValue,
 ) -> Result<JsValue> {
     let limits = limits_from_js(target, options)?;
-    let abort = Abort::from_options(options)?;
+    let abort = Abort::from_options(options, "fit.aborted")?;
     let on_progress = progress_callback(options);
     let (blob, info) = match input.dyn_ref::<web_sys::Blob>() {
         Some(b) => (input.clone(), probe_blob_inner(b).await?),

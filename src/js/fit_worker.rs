@@ -18,8 +18,8 @@ use wasm_bindgen::JsCast;
 use crate::error::{Error, Result};
 use crate::image::fit::Probe;
 use crate::image::Format;
+use crate::js::abort::Abort;
 use crate::js::convert::{get, set};
-use crate::js::fit::Abort;
 
 /// The worker's script: sessions keyed by number, each holding its source
 /// Blob and the canvas of the latest size, reused while only quality changes.

@@ -13,6 +13,7 @@ use crate::api::signing::{sign_huawei, HuaweiAuth};
 use crate::api::{Descriptor, PreparedRequest};
 use crate::error::Result;
 use crate::image::Megabytes;
+use crate::js::abort::Abort;
 use crate::js::client::{call, opt_string, req_string, CallSettings, Endpoint};
 use crate::js::convert::{get, reject_unknown, wrong_type};
 use crate::js::image::megabytes_from_js;
@@ -101,11 +102,12 @@ impl Config {
         &self,
         prepared: PreparedRequest,
         endpoint: Option<&Endpoint>,
+        abort: &Abort,
         parse: impl Fn(u16, Option<&str>, &[u8]) -> Result<T>,
     ) -> Result<T> {
         let req = self.sign(&prepared, endpoint)?;
         let parse = |r: &Response| parse(r.status, r.header("x-request-id"), &r.body);
-        call(req, &self.settings, prepared.idempotent, parse).await
+        call(req, &self.settings, prepared.idempotent, abort, parse).await
     }
 }
 
@@ -164,10 +166,12 @@ impl HuaweiClient {
 
 impl HuaweiClient {
     /// Runs the Huawei operation `d` with the caller's `params`.
-    pub(crate) fn run(&self, d: &'static Descriptor, params: JsValue) -> Promise {
+    pub(crate) fn run(&self, d: &'static Descriptor, params: JsValue, options: JsValue) -> Promise {
         let c = self.config.clone();
         promise(async move {
+            let abort = Abort::from_options(&options, "aborted")?;
             let fields = fields_from_js(d, &params, c.megabytes).await?;
+            abort.check()?;
             let ctx = Context {
                 region: c.region.as_deref(),
                 project_id: &c.project_id,
@@ -175,7 +179,7 @@ impl HuaweiClient {
             };
             let prepared = (d.build)(&ctx, &fields)?;
             drop(fields);
-            result_to_js(c.send(prepared, c.endpoint(d), d.answer).await?)
+            result_to_js(c.send(prepared, c.endpoint(d), &abort, d.answer).await?)
         })
     }
 
@@ -207,8 +211,9 @@ impl Sender {
         &self,
         d: &Descriptor,
         prepared: PreparedRequest,
+        abort: &Abort,
         parse: impl Fn(u16, Option<&str>, &[u8]) -> Result<T>,
     ) -> Result<T> {
-        self.0.send(prepared, self.0.endpoint(d), parse).await
+        self.0.send(prepared, self.0.endpoint(d), abort, parse).await
     }
 }

@@ -1,6 +1,7 @@
 //! The wasm-bindgen exports: conversions between JS values and the core, no
 //! logic of their own. Public only so wasm-bindgen tests can reach it.
 
+pub mod abort;
 #[cfg(feature = "clients")]
 pub mod client;
 pub mod convert;

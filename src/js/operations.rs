@@ -19,6 +19,7 @@ mod clients {
     };
     use crate::api::huawei::{create_app, delete_secret_tag};
     use crate::error::Result;
+    use crate::js::abort::Abort;
     use crate::js::client::{params_from_js, to_js};
     use crate::js::huawei::{promise, HuaweiClient, Sender};
     use crate::js::tencent::TencentClient;
@@ -31,8 +32,9 @@ mod clients {
         pub fn recognize_quota_invoice(
             &self,
             #[wasm_bindgen(unchecked_param_type = "QuotaInvoiceParams")] params: JsValue,
+            #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
         ) -> Promise {
-            self.run(&quota_invoice::DESCRIPTOR, params)
+            self.run(&quota_invoice::DESCRIPTOR, params, options)
         }
 
         /// Recognises a business licence from an image or PDF (bytes, Blob
@@ -41,8 +43,9 @@ mod clients {
         pub fn recognize_business_license(
             &self,
             #[wasm_bindgen(unchecked_param_type = "BusinessLicenseParams")] params: JsValue,
+            #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
         ) -> Promise {
-            self.run(&business_license::DESCRIPTOR, params)
+            self.run(&business_license::DESCRIPTOR, params, options)
         }
 
         /// Recognises a VAT invoice from an image, PDF or OFD or a URL. The
@@ -51,8 +54,9 @@ mod clients {
         pub fn recognize_vat_invoice(
             &self,
             #[wasm_bindgen(unchecked_param_type = "VatInvoiceParams")] params: JsValue,
+            #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
         ) -> Promise {
-            self.run(&vat_invoice::DESCRIPTOR, params)
+            self.run(&vat_invoice::DESCRIPTOR, params, options)
         }
 
         /// Deletes one tag of a CSMS secret; resolves to `undefined`.
@@ -60,8 +64,9 @@ mod clients {
         pub fn delete_secret_tag(
             &self,
             #[wasm_bindgen(unchecked_param_type = "DeleteSecretTagParams")] params: JsValue,
+            #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
         ) -> Promise {
-            self.run(&delete_secret_tag::DESCRIPTOR, params)
+            self.run(&delete_secret_tag::DESCRIPTOR, params, options)
         }
 
         /// Creates an APIG app. Never retried: a second attempt could create a
@@ -70,30 +75,37 @@ mod clients {
         pub fn create_app(
             &self,
             #[wasm_bindgen(unchecked_param_type = "CreateAppParams")] params: JsValue,
+            #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
         ) -> Promise {
-            self.run(&create_app::DESCRIPTOR, params)
+            self.run(&create_app::DESCRIPTOR, params, options)
         }
 
         /// Lists (or counts) CSMS secrets by tags and name.
         #[wasm_bindgen(js_name = listSecretResourceInstances, skip_typescript)]
-        pub fn list_secret_resource_instances(&self, params: JsValue) -> Promise {
+        pub fn list_secret_resource_instances(&self, params: JsValue, options: JsValue) -> Promise {
             let s = self.sender();
             promise(async move {
+                let abort = Abort::from_options(&options, "aborted")?;
                 let p: ListResourceInstancesParams = params_from_js(&params, "params", &[])?;
-                to_js(&list_page(&s, &p).await?)
+                to_js(&list_page(&s, &p, &abort).await?)
             })
         }
 
         /// Lists every CSMS secret matching the filter, following pages to the end.
         #[wasm_bindgen(js_name = listAllSecretResourceInstances, skip_typescript)]
-        pub fn list_all_secret_resource_instances(&self, params: JsValue) -> Promise {
+        pub fn list_all_secret_resource_instances(
+            &self,
+            params: JsValue,
+            options: JsValue,
+        ) -> Promise {
             let s = self.sender();
             promise(async move {
+                let abort = Abort::from_options(&options, "aborted")?;
                 let p: ListResourceInstancesParams = params_from_js(&params, "params", &[])?;
                 let mut pager = ResourcePager::new(p);
                 let mut all = Vec::new();
                 while let Some(p) = pager.params().cloned() {
-                    let page = list_page(&s, &p).await?;
+                    let page = list_page(&s, &p, &abort).await?;
                     let more = pager.advance(&page)?;
                     all.extend(page.resources);
                     if !more {
@@ -106,12 +118,16 @@ mod clients {
     }
 
     /// One page of ListResourceInstances, read as its typed result.
-    async fn list_page(s: &Sender, p: &ListResourceInstancesParams) -> Result<ResourceInstances> {
+    async fn list_page(
+        s: &Sender,
+        p: &ListResourceInstancesParams,
+        abort: &Abort,
+    ) -> Result<ResourceInstances> {
         let d = &list_resource_instances::DESCRIPTOR;
         let ctx = s.context();
         let prepared =
             list_resource_instances::list_resource_instances(ctx.region, ctx.project_id, p)?;
-        s.send(d, prepared, list_resource_instances::parse_list_resource_instances).await
+        s.send(d, prepared, abort, list_resource_instances::parse_list_resource_instances).await
     }
 
     #[wasm_bindgen(typescript_custom_section)]
@@ -119,9 +135,9 @@ mod clients {
 /** The CSMS listing methods take their parameters optionally. */
 export interface HuaweiClient {
   /** Lists (or counts) CSMS secrets by tags and name; one page. */
-  listSecretResourceInstances(params?: ListSecretResourceInstancesParams): Promise<SecretResourceInstances>;
+  listSecretResourceInstances(params?: ListSecretResourceInstancesParams, options?: RequestOptions): Promise<SecretResourceInstances>;
   /** Lists every CSMS secret matching the filter, following pages to the end. */
-  listAllSecretResourceInstances(params?: ListSecretResourceInstancesParams): Promise<SecretResource[]>;
+  listAllSecretResourceInstances(params?: ListSecretResourceInstancesParams, options?: RequestOptions): Promise<SecretResource[]>;
 }
 
 export interface ListSecretResourceInstancesParams {
@@ -197,8 +213,9 @@ export interface AppResult {
         pub fn verify_basic_biz_license(
             &self,
             #[wasm_bindgen(unchecked_param_type = "VerifyBasicBizLicenseParams")] params: JsValue,
+            #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
         ) -> Promise {
-            self.run(&verify_basic_biz_license::DESCRIPTOR, params)
+            self.run(&verify_basic_biz_license::DESCRIPTOR, params, options)
         }
 
         /// Verifies a business licence and returns the registry's detailed record.
@@ -206,8 +223,9 @@ export interface AppResult {
         pub fn verify_biz_license(
             &self,
             #[wasm_bindgen(unchecked_param_type = "VerifyBizLicenseParams")] params: JsValue,
+            #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
         ) -> Promise {
-            self.run(&verify_biz_license::DESCRIPTOR, params)
+            self.run(&verify_biz_license::DESCRIPTOR, params, options)
         }
 
         /// Reads the fields of a business licence photo (BizLicenseOCR).
@@ -215,8 +233,9 @@ export interface AppResult {
         pub fn biz_license_ocr(
             &self,
             #[wasm_bindgen(unchecked_param_type = "BizLicenseOcrParams")] params: JsValue,
+            #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
         ) -> Promise {
-            self.run(&biz_license_ocr::DESCRIPTOR, params)
+            self.run(&biz_license_ocr::DESCRIPTOR, params, options)
         }
     }
 }
@@ -229,9 +248,10 @@ impl ProxyClient {
     pub fn recognize_quota_invoice(
         &self,
         #[wasm_bindgen(unchecked_param_type = "QuotaInvoiceParams")] params: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
     ) -> Promise {
         const W: Wire = quota_invoice::DESCRIPTOR.wire();
-        self.run(&W, params)
+        self.run(&W, params, options)
     }
 
     /// Verifies a business licence (basic fields) through the proxy.
@@ -239,9 +259,10 @@ impl ProxyClient {
     pub fn verify_basic_biz_license(
         &self,
         #[wasm_bindgen(unchecked_param_type = "VerifyBasicBizLicenseParams")] params: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
     ) -> Promise {
         const W: Wire = verify_basic_biz_license::DESCRIPTOR.wire();
-        self.run(&W, params)
+        self.run(&W, params, options)
     }
 
     /// Verifies a business licence with the detailed record through the proxy.
@@ -249,9 +270,10 @@ impl ProxyClient {
     pub fn verify_biz_license(
         &self,
         #[wasm_bindgen(unchecked_param_type = "VerifyBizLicenseParams")] params: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
     ) -> Promise {
         const W: Wire = verify_biz_license::DESCRIPTOR.wire();
-        self.run(&W, params)
+        self.run(&W, params, options)
     }
 
     /// Recognises a business licence through the proxy; the file is checked here first.
@@ -259,9 +281,10 @@ impl ProxyClient {
     pub fn recognize_business_license(
         &self,
         #[wasm_bindgen(unchecked_param_type = "BusinessLicenseParams")] params: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
     ) -> Promise {
         const W: Wire = business_license::DESCRIPTOR.wire();
-        self.run(&W, params)
+        self.run(&W, params, options)
     }
 
     /// Recognises a VAT invoice through the proxy; the file is checked here first.
@@ -269,9 +292,10 @@ impl ProxyClient {
     pub fn recognize_vat_invoice(
         &self,
         #[wasm_bindgen(unchecked_param_type = "VatInvoiceParams")] params: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
     ) -> Promise {
         const W: Wire = vat_invoice::DESCRIPTOR.wire();
-        self.run(&W, params)
+        self.run(&W, params, options)
     }
 
     /// Reads the fields of a business licence photo through the proxy.
@@ -279,9 +303,10 @@ impl ProxyClient {
     pub fn biz_license_ocr(
         &self,
         #[wasm_bindgen(unchecked_param_type = "BizLicenseOcrParams")] params: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
     ) -> Promise {
         const W: Wire = biz_license_ocr::DESCRIPTOR.wire();
-        self.run(&W, params)
+        self.run(&W, params, options)
     }
 }
 
@@ -304,6 +329,15 @@ export type Target =
   | "huawei.businessLicense"
   | "huawei.vatInvoice"
   | "tencent.bizLicenseOcr";
+
+/** Options of one call, the last argument of every client method. */
+export interface RequestOptions {
+  /**
+   * Cancels the call: its request is aborted, no retry follows, and it
+   * rejects with an `OcrEdgeError` of kind and code `"aborted"`.
+   */
+  signal?: AbortSignal;
+}
 
 /** A capture-token scope: the operations a page may call through the proxy. */
 export type CaptureScope = Target;

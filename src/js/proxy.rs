@@ -23,6 +23,7 @@ use crate::api::operation::Wire;
 use crate::api::{wire, ImageInput};
 use crate::error::{Error, ErrorKind, Result};
 use crate::image::{check_with, Megabytes};
+use crate::js::abort::Abort;
 use crate::js::convert::{as_bytes_view, get, set, wrong_type};
 use crate::js::fetch::{fetch_within, sleep};
 use crate::js::image::megabytes_from_js;
@@ -199,8 +200,9 @@ async fn attempt(
     url: &str,
     init: &Object,
     timeout_ms: f64,
+    abort: &Abort,
 ) -> std::result::Result<(u16, Option<String>, JsValue), JsValue> {
-    fetch_within(url, init, timeout_ms, |resp| async move {
+    fetch_within(url, init, timeout_ms, abort, |resp| async move {
         let retry_after = resp.headers().get("retry-after").ok().flatten();
         let text = JsFuture::from(resp.text()?).await?.as_string().unwrap_or_default();
         let json = if text.is_empty() {
@@ -216,7 +218,7 @@ async fn attempt(
 impl Settings {
     /// Sends with retries on throttling and transient failures (the OCR
     /// operations are idempotent), within the overall deadline.
-    async fn send(&self, out: Outbound) -> std::result::Result<JsValue, JsValue> {
+    async fn send(&self, out: Outbound, abort: &Abort) -> std::result::Result<JsValue, JsValue> {
         let url = format!("{}{}", self.base, out.path);
         let init = Object::new();
         set(&init, "method", &"POST".into());
@@ -229,6 +231,7 @@ impl Settings {
         let deadline = js_sys::Date::now() + self.timeout_ms;
         let mut n = 0u32;
         loop {
+            abort.check()?;
             let remaining = deadline - js_sys::Date::now();
             let timed_out = || -> JsValue {
                 let e = Error::new(
@@ -242,7 +245,8 @@ impl Settings {
             if remaining <= 0.0 {
                 return Err(timed_out());
             }
-            let (outcome, retry_after, result) = match attempt(&url, &init, remaining).await {
+            let (outcome, retry_after, result) = match attempt(&url, &init, remaining, abort).await
+            {
                 Ok((status, _, json)) if (200..300).contains(&status) => return Ok(json),
                 Ok((status, ra, json)) => {
                     let retryable =
@@ -255,6 +259,7 @@ impl Settings {
                     let ra = ra.and_then(|v| parse_retry_after(&v, js_sys::Date::now() as u64));
                     (outcome, ra, Err(error_from_worker(status, &json)))
                 }
+                Err(_) if abort.is_aborted() => return Err(abort.error().into()),
                 Err(_) if js_sys::Date::now() >= deadline => return Err(timed_out()),
                 Err(_) => {
                     let e = Error::new(
@@ -276,10 +281,7 @@ impl Settings {
                 left,
                 js_sys::Math::random(),
             ) {
-                // Without a timer the retry goes at once, as before.
-                Some(wait) => {
-                    let _ = sleep(wait as f64).await;
-                }
+                Some(wait) => sleep(wait as f64, abort).await?,
                 None => return result,
             }
             n += 1;
@@ -344,10 +346,11 @@ impl ProxyClient {
 
 impl ProxyClient {
     /// Runs `d` through the worker; the image is checked here first.
-    pub(crate) fn run(&self, d: &'static Wire, params: JsValue) -> Promise {
+    pub(crate) fn run(&self, d: &'static Wire, params: JsValue, options: JsValue) -> Promise {
         let settings = self.settings.clone();
         let megabytes = settings.try_borrow().map(|s| s.megabytes).unwrap_or_default();
         future_to_promise(async move {
+            let abort = Abort::from_options(&options, "aborted")?;
             let out = outbound(&params, d, megabytes).await?;
             // Copy the settings out so no borrow is held across the await.
             let snapshot = match settings.try_borrow() {
@@ -362,7 +365,7 @@ impl ProxyClient {
                     return Err(Error::new(ErrorKind::Protocol, "client.busy", "client busy").into())
                 }
             };
-            snapshot.send(out).await
+            snapshot.send(out, &abort).await
         })
     }
 }

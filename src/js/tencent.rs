@@ -12,6 +12,7 @@ use crate::api::signing::sign_tencent;
 use crate::api::{Descriptor, PreparedRequest};
 use crate::error::Result;
 use crate::image::Megabytes;
+use crate::js::abort::Abort;
 use crate::js::client::{call, opt_string, req_string, CallSettings, Endpoint};
 use crate::js::convert::{get, reject_unknown, wrong_type};
 use crate::js::image::megabytes_from_js;
@@ -51,8 +52,11 @@ impl Config {
         &self,
         d: &'static Descriptor,
         params: JsValue,
+        options: JsValue,
     ) -> std::result::Result<JsValue, JsValue> {
+        let abort = Abort::from_options(&options, "aborted")?;
         let fields = fields_from_js(d, &params, self.megabytes).await?;
+        abort.check()?;
         let ctx =
             Context { region: self.region.as_deref(), project_id: "", megabytes: self.megabytes };
         let prepared = (d.build)(&ctx, &fields)?;
@@ -61,7 +65,7 @@ impl Config {
         let idempotent = prepared.idempotent;
         drop(prepared);
         let parse = |r: &Response| (d.answer)(r.status, r.header("x-request-id"), &r.body);
-        result_to_js(call(req, &self.settings, idempotent, parse).await?)
+        result_to_js(call(req, &self.settings, idempotent, &abort, parse).await?)
     }
 }
 
@@ -119,8 +123,8 @@ impl TencentClient {
 
 impl TencentClient {
     /// Runs the Tencent operation `d` with the caller's `params`.
-    pub(crate) fn run(&self, d: &'static Descriptor, params: JsValue) -> Promise {
+    pub(crate) fn run(&self, d: &'static Descriptor, params: JsValue, options: JsValue) -> Promise {
         let c = self.config.clone();
-        future_to_promise(async move { c.run(d, params).await })
+        future_to_promise(async move { c.run(d, params, options).await })
     }
 }

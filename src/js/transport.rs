@@ -8,6 +8,7 @@ use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use super::abort::Abort;
 use super::convert::set;
 use super::fetch::{discard, fetch_within, read_capped, sleep, Capped};
 use crate::error::{Error, ErrorKind, Result};
@@ -91,6 +92,7 @@ fn too_large_error(cap: usize) -> Error {
 async fn attempt(
     req: &Request,
     remaining_ms: f64,
+    abort: &Abort,
 ) -> std::result::Result<Result<Response>, JsValue> {
     let init = Object::new();
     set(&init, "method", &req.method.into());
@@ -103,7 +105,7 @@ async fn attempt(
     if let Some(b) = &req.body {
         set(&init, "body", b);
     }
-    fetch_within(&req.url, &init, remaining_ms, |resp| async move {
+    fetch_within(&req.url, &init, remaining_ms, abort, |resp| async move {
         let status = resp.status();
         // A browser hands a manual redirect over as an opaque answer of status 0.
         let opaque = Reflect::get(&resp, &"type".into())
@@ -140,16 +142,18 @@ async fn attempt(
 pub async fn send(
     req: &Request,
     opts: &Options,
+    abort: &Abort,
     classify: impl Fn(&Response) -> Outcome,
 ) -> Result<Response> {
     let deadline = now_ms() + opts.timeout_ms;
     let mut n = 0u32;
     loop {
+        abort.check()?;
         let remaining = deadline - now_ms();
         if remaining <= 0.0 {
             return Err(timeout_error(opts.timeout_ms));
         }
-        let (outcome, retry_after, result) = match attempt(req, remaining).await {
+        let (outcome, retry_after, result) = match attempt(req, remaining, abort).await {
             // A redirect or an oversize answer: the same again on a retry.
             Ok(Err(refused)) => return Err(refused),
             Ok(Ok(resp)) => {
@@ -157,6 +161,7 @@ pub async fn send(
                     resp.header("retry-after").and_then(|v| parse_retry_after(v, now_ms() as u64));
                 (classify(&resp), ra, Ok(resp))
             }
+            Err(_) if abort.is_aborted() => return Err(abort.error()),
             Err(_) if now_ms() >= deadline => return Err(timeout_error(opts.timeout_ms)),
             Err(e) => {
                 let detail = Reflect::get(&e, &"message".into())
@@ -178,7 +183,7 @@ pub async fn send(
         let remaining = (deadline - now_ms()).max(0.0) as u64;
         let jitter = js_sys::Math::random();
         match next_delay(&opts.policy, opts.safety, n, outcome, retry_after, remaining, jitter) {
-            Some(wait) => sleep(wait as f64).await?,
+            Some(wait) => sleep(wait as f64, abort).await?,
             None => return result,
         }
         n += 1;

@@ -11,6 +11,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::js::abort::Abort;
 use crate::js::client::{call, CallSettings};
 use crate::js::convert::{append_range, as_bytes_view, get, set, wrong_type};
 use crate::js::transport::Request;
@@ -301,14 +302,15 @@ async fn forward(
     let parse = |r: &crate::js::transport::Response| {
         handler::parse_answer(route, r.status, r.header("x-request-id"), &r.body)
     };
-    let (status, json) = call(req, &settings, idempotent, parse).await.map_err(|e| {
-        let retry = (e.kind() == ErrorKind::Throttled).then_some(1);
-        let f = Failure::from_error(e);
-        match retry {
-            Some(s) => f.with_retry_after(s),
-            None => f,
-        }
-    })?;
+    let (status, json) =
+        call(req, &settings, idempotent, &Abort::none(), parse).await.map_err(|e| {
+            let retry = (e.kind() == ErrorKind::Throttled).then_some(1);
+            let f = Failure::from_error(e);
+            match retry {
+                Some(s) => f.with_retry_after(s),
+                None => f,
+            }
+        })?;
     Ok(handler::success(cfg, a, status, json))
 }
 

@@ -17,8 +17,11 @@ pub fn reset(state: &State) -> Reply {
 }
 
 /// Route names a fault can be armed on.
-const ROUTES: [&str; 7] = [
+const ROUTES: [&str; 10] = [
     "RecognizeQuotaInvoice",
+    "RecognizeBusinessLicense",
+    "RecognizeVatInvoice",
+    "BizLicenseOCR",
     "ListResourceInstances",
     "DeleteSecretTag",
     "CreateApp",
