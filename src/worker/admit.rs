@@ -375,3 +375,221 @@ pub fn too_large(cap: u64) -> Failure {
     let msg = format!("the body is larger than this route accepts ({cap} bytes)");
     Failure::local(Error::new(ErrorKind::InvalidArgument, "body.too_large", msg).with_status(413))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    const TOKEN_SECRET: &str = "0123456789abcdef0123456789abcdef-token";
+    const ADMIN: &str = "0123456789abcdef0123456789abcdef-admin";
+    const NOW_MS: u64 = 1_700_000_000_000;
+    const APP: &str = "https://app.example.com";
+
+    /// A configuration; `without` names the variables left out.
+    fn config(without: &[&str]) -> WorkerConfig {
+        let m: HashMap<&str, &str> = HashMap::from([
+            ("HUAWEI_AK", "dev-ak"),
+            ("HUAWEI_SK", "dev-sk-secret"),
+            ("HUAWEI_PROJECT_ID", "0123456789abcdef0123456789abcdef"),
+            ("TENCENT_SECRET_ID", "dev-secret-id"),
+            ("TENCENT_SECRET_KEY", "dev-secret-key"),
+            ("CAPTURE_TOKEN_SECRET", TOKEN_SECRET),
+            ("ADMIN_SECRET", ADMIN),
+            ("ALLOWED_ORIGINS", APP),
+            ("RATE_LIMIT_PER_MINUTE", "2"),
+        ]);
+        WorkerConfig::from_lookup(|k| {
+            m.get(k).filter(|_| !without.contains(&k)).map(|v| (*v).to_owned())
+        })
+        .unwrap()
+    }
+
+    fn bearer(scope: &str) -> String {
+        let t = token::issue(TOKEN_SECRET, &[scope.to_owned()], 300, NOW_MS / 1000, b"nonce-0123");
+        format!("Bearer {}", t.unwrap())
+    }
+
+    fn post<'a>(auth: Option<&'a str>, ct: Option<&'a str>) -> Incoming<'a> {
+        Incoming {
+            method: "POST",
+            url: "/v1/huawei/quota-invoice",
+            authorization: auth,
+            content_type: ct,
+            ..Default::default()
+        }
+    }
+
+    /// The status and code a stop is answered with, and whether the answer
+    /// echoes the origin.
+    fn answered(cors: &Decision, stop: Stop) -> (u16, Option<String>, bool) {
+        let r = answer(&config(&[]), cors, stop);
+        let echoed = r.header("Access-Control-Allow-Origin").is_some();
+        (r.status, r.code, echoed)
+    }
+
+    fn refused<T: std::fmt::Debug>(cors: &Decision, r: Result<T, Stop>) -> (u16, String, bool) {
+        let (status, code, echoed) = answered(cors, r.unwrap_err());
+        (status, code.unwrap_or_default(), echoed)
+    }
+
+    fn allowed() -> Decision {
+        Decision::Allowed(APP.to_owned())
+    }
+
+    #[test]
+    fn preflight_passes_other_methods_and_answers_options() {
+        let path = "/v1/huawei/quota-invoice";
+        assert_eq!(preflight(&post(None, None), path, &allowed()), Ok(()));
+        let mut p = Incoming { method: "OPTIONS", url: path, ..Default::default() };
+        p.request_method = Some("POST");
+        p.request_headers = Some("authorization, content-type");
+        let stop = preflight(&p, path, &allowed()).unwrap_err();
+        assert_eq!(stop, Stop::Preflight);
+        let r = answer(&config(&[]), &allowed(), stop);
+        assert_eq!((r.status, r.header("Access-Control-Allow-Origin")), (204, Some(APP)));
+        assert_eq!((r.body, r.code), (None, None));
+        let r = answer(&config(&[]), &Decision::NoOrigin, Stop::Preflight);
+        assert_eq!((r.status, r.header("Allow")), (204, Some(cors::ALLOW_METHODS)));
+        // Asking for another method: refused, without the origin echoed.
+        p.request_method = Some("DELETE");
+        let r = preflight(&p, path, &allowed());
+        assert_eq!(refused(&allowed(), r), (403, "cors.preflight".into(), false));
+        let r = preflight(&p, "/v1/admin/csms/list", &allowed());
+        assert_eq!(refused(&allowed(), r), (404, "route.not_found".into(), false));
+        let r = preflight(&p, path, &Decision::Refused);
+        assert_eq!(refused(&Decision::Refused, r), (403, "origin.forbidden".into(), false));
+    }
+
+    #[test]
+    fn origin_gate_refuses_an_origin_off_the_list() {
+        assert_eq!(origin_gate(&allowed()), Ok(()));
+        assert_eq!(origin_gate(&Decision::NoOrigin), Ok(()));
+        let refused_origin = Decision::Refused;
+        let r = origin_gate(&refused_origin);
+        assert_eq!(refused(&refused_origin, r), (403, "origin.forbidden".into(), false));
+        // The preflight gate's answer to a refused origin is the same refusal.
+        let r = answer(&config(&[]), &refused_origin, Stop::Preflight);
+        assert_eq!((r.status, r.code.as_deref()), (403, Some("origin.forbidden")));
+    }
+
+    #[test]
+    fn route_gate_finds_the_route_or_refuses() {
+        let req = post(None, None);
+        assert_eq!(
+            route_gate(&req, "/v1/huawei/quota-invoice", &[], false),
+            Ok(Route::QuotaInvoice)
+        );
+        let r = route_gate(&req, "/v1/admin/csms/list", &[], false);
+        assert_eq!(refused(&allowed(), r), (404, "route.not_found".into(), true));
+        let get = Incoming { method: "GET", ..req };
+        let stop = route_gate(&get, "/v1/huawei/quota-invoice", &[], false).unwrap_err();
+        let r = answer(&config(&[]), &allowed(), stop);
+        assert_eq!((r.status, r.code.as_deref()), (405, Some("method.not_allowed")));
+        assert_eq!(r.header("Allow"), Some(cors::ALLOW_METHODS));
+    }
+
+    #[test]
+    fn caller_gate_takes_a_scoped_token() {
+        let cfg = config(&[]);
+        let t = bearer("huawei.quotaInvoice");
+        let caller = caller_gate(&cfg, &post(Some(&t), None), Route::QuotaInvoice, NOW_MS);
+        assert_eq!(caller, Ok(Caller::Token("bm9uY2UtMDEyMw".into())));
+        let r = caller_gate(&cfg, &post(Some(&t), None), Route::BizLicense, NOW_MS);
+        assert_eq!(refused(&allowed(), r), (403, "token.scope".into(), true));
+        let r = caller_gate(&cfg, &post(None, None), Route::QuotaInvoice, NOW_MS);
+        assert_eq!(refused(&allowed(), r), (401, "token.missing".into(), true));
+        let later = NOW_MS + 301_000;
+        let r = caller_gate(&cfg, &post(Some(&t), None), Route::QuotaInvoice, later);
+        assert_eq!(refused(&allowed(), r), (401, "token.expired".into(), true));
+        let no_secret = config(&["CAPTURE_TOKEN_SECRET"]);
+        let r = caller_gate(&no_secret, &post(Some(&t), None), Route::QuotaInvoice, NOW_MS);
+        assert_eq!(refused(&allowed(), r), (503, "config.missing".into(), true));
+    }
+
+    #[test]
+    fn caller_gate_takes_the_admin_secret_only_outside_a_page() {
+        let cfg = config(&[]);
+        let good = format!("Bearer {ADMIN}");
+        let r = caller_gate(&cfg, &post(Some(&good), None), Route::AdminCsmsList, NOW_MS);
+        assert_eq!(r, Ok(Caller::Admin));
+        let r = caller_gate(&cfg, &post(Some("Bearer nope"), None), Route::AdminCsmsList, NOW_MS);
+        assert_eq!(refused(&Decision::NoOrigin, r), (401, "admin.unauthorized".into(), false));
+        let from_page = Incoming { origin: Some(APP), ..post(Some(&good), None) };
+        let r = caller_gate(&cfg, &from_page, Route::AdminCsmsList, NOW_MS);
+        // Answered bare even though the origin is allowed.
+        assert_eq!(refused(&allowed(), r), (403, "origin.forbidden".into(), false));
+    }
+
+    #[test]
+    fn rate_gate_counts_per_caller() {
+        let cfg = config(&[]);
+        let mut l = RateLimiter::new();
+        let t = Caller::Token("a".into());
+        assert_eq!(rate_gate(&cfg, &mut l, &t, NOW_MS), Ok(()));
+        assert_eq!(rate_gate(&cfg, &mut l, &t, NOW_MS), Ok(()));
+        let stop = rate_gate(&cfg, &mut l, &t, NOW_MS).unwrap_err();
+        let r = answer(&cfg, &allowed(), stop);
+        assert_eq!((r.status, r.code.as_deref()), (429, Some("rate.limited")));
+        assert_eq!(r.header("Retry-After"), Some("60"));
+        // Another token, and the admin, have budgets of their own.
+        assert_eq!(rate_gate(&cfg, &mut l, &Caller::Token("b".into()), NOW_MS), Ok(()));
+        assert_eq!(rate_gate(&cfg, &mut l, &Caller::Admin, NOW_MS), Ok(()));
+        assert_eq!((Caller::Admin.rate_key(), t.rate_key()), ("admin".into(), "t:a".into()));
+    }
+
+    #[test]
+    fn provider_gate_needs_the_routes_provider() {
+        let no_tencent = config(&["TENCENT_SECRET_ID", "TENCENT_SECRET_KEY"]);
+        assert_eq!(provider_gate(&no_tencent, Route::QuotaInvoice), Ok(()));
+        let r = provider_gate(&no_tencent, Route::BizLicense);
+        assert_eq!(refused(&allowed(), r), (503, "config.missing".into(), true));
+        let no_huawei = config(&["HUAWEI_AK", "HUAWEI_SK", "HUAWEI_PROJECT_ID"]);
+        assert_eq!(provider_gate(&no_huawei, Route::BizLicense), Ok(()));
+        let r = provider_gate(&no_huawei, Route::AdminCsmsList);
+        assert_eq!(refused(&allowed(), r), (503, "config.missing".into(), true));
+    }
+
+    #[test]
+    fn body_gate_reads_the_kind_and_the_declared_length() {
+        let cfg = config(&[]);
+        let png = post(None, Some("image/png"));
+        assert_eq!(body_gate(&cfg, &png, Route::QuotaInvoice), Ok((BodyKind::Raw, 7_500_000)));
+        let form = post(None, Some("multipart/form-data; boundary=B"));
+        let (kind, _) = body_gate(&cfg, &form, Route::QuotaInvoice).unwrap();
+        assert_eq!(kind, BodyKind::Multipart("B".into()));
+        let r = body_gate(&cfg, &post(None, Some("text/plain")), Route::QuotaInvoice);
+        assert_eq!(refused(&allowed(), r), (415, "content_type.unsupported".into(), true));
+        // An admin route takes JSON only.
+        let r = body_gate(&cfg, &png, Route::AdminCsmsList);
+        assert_eq!(refused(&allowed(), r), (415, "content_type.unsupported".into(), true));
+        let mut big = png;
+        big.content_length = Some("7500001");
+        let stop = body_gate(&cfg, &big, Route::QuotaInvoice).unwrap_err();
+        assert_eq!(stop, Stop::Refused(too_large(7_500_000)));
+        assert_eq!(answered(&allowed(), stop).0, 413);
+        big.content_length = Some(" 7500000 ");
+        assert!(body_gate(&cfg, &big, Route::QuotaInvoice).is_ok());
+        big.content_length = Some("12k");
+        let r = body_gate(&cfg, &big, Route::QuotaInvoice);
+        assert_eq!(refused(&allowed(), r), (400, "body.length".into(), true));
+    }
+
+    #[test]
+    fn admit_runs_the_gates_in_order() {
+        let cfg = config(&[]);
+        let mut l = RateLimiter::new();
+        let t = bearer("huawei.quotaInvoice");
+        let ok = Incoming { origin: Some(APP), ..post(Some(&t), Some("image/png")) };
+        let a = admit(&cfg, &ok, NOW_MS, &mut l).unwrap();
+        assert_eq!((a.route, a.kind, a.cap), (Route::QuotaInvoice, BodyKind::Raw, 7_500_000));
+        assert_eq!((a.cors, a.token_id.as_deref()), (allowed(), Some("bm9uY2UtMDEyMw")));
+        // The caller is checked before the body: a missing token wins over a bad type.
+        let r = admit(&cfg, &post(None, Some("text/plain")), NOW_MS, &mut l).unwrap_err();
+        assert_eq!((r.status, r.code.as_deref()), (401, Some("token.missing")));
+        // The rate limit comes before the body: the second call is counted, then refused.
+        let bad_type = post(Some(&t), Some("text/plain"));
+        assert_eq!(admit(&cfg, &bad_type, NOW_MS, &mut l).unwrap_err().status, 415);
+        assert_eq!(admit(&cfg, &bad_type, NOW_MS, &mut l).unwrap_err().status, 429);
+    }
+}
