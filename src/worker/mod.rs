@@ -4,13 +4,15 @@
 //! every outcome becomes a JSON answer. The wasm shell (`js/worker.rs`, full
 //! build) reads the body, signs with [`upstream`] and sends.
 //!
-//! A request passes these gates in order, each answering with JSON when it
-//! refuses: CORS ([`cors`]), route ([`routes`]), caller authorisation
-//! ([`token`] or the admin secret), rate limit ([`limits`]), declared body
-//! size; then the body is read under a cap, parsed ([`multipart`] or JSON or
-//! raw bytes), probed and checked against the target's image limits, and only
-//! then signed and forwarded to a host fixed by [`config`].
+//! A request passes these gates in order ([`admit`]), each answering with
+//! JSON ([`reply`]) when it refuses: CORS preflight and origin ([`cors`]),
+//! route ([`routes`]), caller authorisation ([`token`] or the admin secret),
+//! rate limit ([`limits`]), provider configured, content type and declared
+//! body size; then the body is read under a cap, parsed ([`multipart`] or
+//! JSON or raw bytes), probed and checked against the target's image limits,
+//! and only then signed and forwarded to a host fixed by [`config`].
 
+pub mod admit;
 pub mod config;
 pub mod cors;
 pub mod failure;
@@ -18,12 +20,14 @@ pub mod handler;
 pub mod image_url;
 pub mod limits;
 pub mod multipart;
+pub mod reply;
 pub mod routes;
 pub mod token;
 /// The signing hand-off now lives in [`crate::api::signing`]; kept here for callers.
 pub use crate::api::signing as upstream;
 
+pub use admit::{Admitted, BodyKind, Incoming};
 pub use config::WorkerConfig;
 pub use failure::Failure;
-pub use handler::{Admitted, BodyKind, Incoming, Reply};
+pub use reply::Reply;
 pub use routes::Route;
