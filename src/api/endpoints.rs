@@ -22,7 +22,101 @@ pub enum HuaweiService {
     Apig,
 }
 
+/// The regions each service's official Python SDK (3.1.219) lists, in its
+/// order: OCR's own, CSMS's for KMS (the host CSMS is served on), APIG's.
+/// `tests/regions.rs` keeps them equal to the SDKs'.
+const OCR_REGIONS: &[&str] = &[
+    "cn-north-4",
+    "cn-south-1",
+    "cn-east-3",
+    "cn-north-1",
+    "ap-southeast-2",
+    "cn-southwest-2",
+    "ap-southeast-1",
+    "ap-southeast-3",
+    "la-south-2",
+    "af-south-1",
+    "la-north-2",
+];
+const KMS_REGIONS: &[&str] = &[
+    "cn-north-4",
+    "cn-north-1",
+    "cn-north-2",
+    "cn-north-9",
+    "cn-east-2",
+    "cn-east-3",
+    "cn-south-1",
+    "cn-southwest-2",
+    "ap-southeast-1",
+    "ap-southeast-3",
+    "ap-southeast-4",
+    "la-south-2",
+    "sa-brazil-1",
+    "la-north-2",
+    "ap-southeast-2",
+    "na-mexico-1",
+    "cn-south-2",
+    "me-east-1",
+    "tr-west-1",
+    "ae-ad-1",
+    "my-kualalumpur-1",
+    "ru-moscow-1",
+    "cn-east-5",
+    "cn-east-4",
+    "ap-southeast-5",
+    "cn-north-12",
+    "cn-north-11",
+    "af-north-1",
+    "cn-southwest-3",
+    "af-south-1",
+];
+const APIG_REGIONS: &[&str] = &[
+    "cn-north-4",
+    "cn-north-1",
+    "cn-east-2",
+    "cn-east-3",
+    "cn-south-1",
+    "ap-southeast-2",
+    "ap-southeast-1",
+    "ap-southeast-3",
+    "ru-northwest-2",
+    "sa-brazil-1",
+    "la-south-2",
+    "la-north-2",
+    "na-mexico-1",
+    "af-south-1",
+    "cn-north-9",
+    "cn-southwest-2",
+    "ap-southeast-4",
+    "tr-west-1",
+    "cn-north-2",
+    "eu-west-101",
+    "ae-ad-1",
+    "me-east-1",
+    "my-kualalumpur-1",
+    "eu-west-0",
+    "ru-moscow-1",
+    "cn-south-4",
+    "cn-east-5",
+    "cn-north-12",
+    "cn-east-4",
+    "cn-southwest-3",
+    "cn-south-2",
+    "cn-north-11",
+    "ap-southeast-5",
+    "af-north-1",
+];
+
 impl HuaweiService {
+    /// The regions the service's official SDK knows.
+    pub fn regions(self) -> &'static [&'static str] {
+        match self {
+            HuaweiService::Ocr => OCR_REGIONS,
+            HuaweiService::Kms => KMS_REGIONS,
+            HuaweiService::Apig => APIG_REGIONS,
+        }
+    }
+
     /// The host label.
     pub fn label(self) -> &'static str {
         match self {
@@ -61,6 +155,18 @@ pub fn validate_region(region: &str) -> Result<()> {
 pub fn huawei_host(service: HuaweiService, region: Option<&str>) -> Result<String> {
     let region = region.unwrap_or(HUAWEI_DEFAULT_REGION);
     validate_region(region)?;
+    if !service.regions().contains(&region) {
+        // Such a host does not exist: say so now, not as a DNS failure later.
+        return Err(Error::invalid_argument(
+            "region.unknown",
+            format!(
+                "Huawei {} is not offered in region {region} as far as its SDK knows (it lists {}); \
+                 to reach a newer region, pass its endpoint instead",
+                service.label().to_ascii_uppercase(),
+                service.regions().join(", ")
+            ),
+        ));
+    }
     Ok(format!("{}.{}.myhuaweicloud.com", service.label(), region))
 }
 

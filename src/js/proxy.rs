@@ -66,6 +66,23 @@ fn check_token(t: &str) -> Result<()> {
     Ok(())
 }
 
+/// A `baseUrl` starting with `/` (the worker on the page's own origin, say
+/// `/ocr`, or `//host` on the page's scheme) resolved against the page's
+/// location; any other text as given.
+fn resolve_base(base: &str) -> Result<String> {
+    if !base.starts_with('/') {
+        return Ok(base.to_owned());
+    }
+    let global: JsValue = js_sys::global().into();
+    let href = get(&get(&global, "location"), "href");
+    // Without a page, `location` is undefined and `new URL` throws.
+    let url = get(&global, "URL").dyn_into::<js_sys::Function>().ok();
+    let resolved = url
+        .and_then(|u| js_sys::Reflect::construct(&u, &Array::of2(&base.into(), &href)).ok())
+        .and_then(|u| get(&u, "href").as_string());
+    resolved.ok_or_else(|| wrong_type("baseUrl", "a full URL outside a page"))
+}
+
 /// The caller's parameters other than the image, as JSON values.
 fn other_params(params: &JsValue, skip: &[&str]) -> Result<Map<String, Value>> {
     let keys = Array::new();
@@ -301,7 +318,7 @@ impl ProxyClient {
         }
         let base = opt_str(&options, "baseUrl")?
             .ok_or_else(|| Error::invalid_argument("argument.missing", "baseUrl is required"))?;
-        let base = base.trim().trim_end_matches('/').to_owned();
+        let base = resolve_base(base.trim())?.trim_end_matches('/').to_owned();
         let scheme_ok = base.starts_with("https://") || base.starts_with("http://");
         if !scheme_ok || base.contains(['?', '#']) {
             return Err(
@@ -374,7 +391,7 @@ impl ProxyClient {
 const TS_PROXY: &str = r#"
 /** Options of `ProxyClient`. */
 export interface ProxyClientOptions {
-  /** The worker's base URL, e.g. "https://ocr-proxy.example.com". */
+  /** The worker's URL, or a path on the page's own origin such as `/ocr` (in a page). */
   baseUrl: string;
   /** A capture token from your backend (`issueCaptureToken`). */
   token: string;

@@ -41,8 +41,22 @@ before(async () => {
     bindings: { ...DEV_CREDENTIALS, EMULATOR: emulator.url },
   });
   // The page and the fixtures, from one origin the edge worker allows.
-  page = http.createServer((req, res) => {
+  page = http.createServer(async (req, res) => {
     const p = new URL(req.url, "http://x").pathname;
+    if (p.startsWith("/ocr/")) {
+      // The worker mounted on the page's own origin, as a relative baseUrl expects.
+      const chunks = [];
+      for await (const c of req) chunks.push(c);
+      const pick = ["authorization", "content-type", "origin"];
+      const headers = Object.fromEntries(pick.filter((k) => req.headers[k]).map((k) => [k, req.headers[k]]));
+      try {
+        const r = await fetch(`${edge.url}${req.url.slice(4)}`, { method: req.method, headers, body: req.method === "POST" ? Buffer.concat(chunks) : undefined });
+        res.writeHead(r.status, { "content-type": r.headers.get("content-type") ?? "application/json" });
+        return res.end(Buffer.from(await r.arrayBuffer()));
+      } catch (e) {
+        return res.writeHead(502).end(String(e));
+      }
+    }
     const file = p.startsWith("/fixtures/") ? path.join(fixtures, path.basename(p)) : path.join(root, p);
     if (!file.startsWith(root) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) return res.writeHead(404).end();
     const type = { ".js": "text/javascript", ".wasm": "application/wasm", ".html": "text/html" }[path.extname(file)];
@@ -142,6 +156,11 @@ describe("the signing clients inside workerd", () => {
   });
 });
 
+test("a relative baseUrl outside a page is a typed error", async () => {
+  const { ProxyClient } = await import("ocr-edge");
+  assert.throws(() => new ProxyClient({ baseUrl: "/ocr", token: "t" }), { code: "argument.type" });
+});
+
 describe("ProxyClient on a page in Chromium, through the edge worker", () => {
   test("each live operation under its own token, and a refusal on the page", async () => {
     const browser = await chromium.launch({
@@ -172,6 +191,7 @@ describe("ProxyClient on a page in Chromium, through the edge worker", () => {
             notLicence: await fail(client("tencent.bizLicenseOcr").bizLicenseOcr({ image: await file("quota-invoice.png") })),
             small: await fail(client("huawei.vatInvoice").recognizeVatInvoice({ image: await file("biz-license.png") })),
             scope: await fail(client("huawei.vatInvoice").recognizeBusinessLicense({ image: await file("biz-license.png") })),
+            relative: (await new ProxyClient({ baseUrl: "/ocr", token: tokens["tencent.bizLicenseOcr"] }).bizLicenseOcr({ image: await file("biz-license.png") })).regNum,
           };
         },
         { base: edge.url, tokens },
@@ -183,8 +203,9 @@ describe("ProxyClient on a page in Chromium, through the edge worker", () => {
       assert.equal(out.small.code, "image.rejected");
       assert.ok(out.small.violations.includes("image.too_small"));
       assert.equal(out.scope.code, "token.scope");
-      // Three successes and the licence OCR's refusal went upstream; the rest stopped earlier.
-      assert.equal(await emulatorRequests(), before + 4);
+      assert.equal(out.relative, "91110108EMU0000159", "a relative baseUrl reaches the worker on the page's origin");
+      // Four successes and the licence OCR's refusal went upstream; the rest stopped earlier.
+      assert.equal(await emulatorRequests(), before + 5);
     } finally {
       await browser.close();
     }
