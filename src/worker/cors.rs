@@ -19,7 +19,8 @@ pub const MAX_AGE: &str = "600";
 enum Pattern {
     /// `https://app.example.com` (scheme, host and port, lower case).
     Exact(String),
-    /// `https://*.example.com`: scheme and the suffix `.example.com[:port]`.
+    /// `https://*.example.com`: scheme and the suffix `.example.com[:port]`,
+    /// one label deep.
     Subdomains {
         /// `https://`
         scheme: String,
@@ -80,11 +81,9 @@ impl OriginList {
             Pattern::Subdomains { scheme, suffix } => o
                 .strip_prefix(scheme.as_str())
                 .and_then(|host| host.strip_suffix(suffix.as_str()))
-                .is_some_and(|label| {
-                    !label.is_empty()
-                        && label.split('.').all(|l| !l.is_empty())
-                        && !label.contains(':')
-                }),
+                // One label deep: `*.example.com` is `a.example.com`, not
+                // `a.b.example.com`, whose owner may be someone else.
+                .is_some_and(|label| !label.is_empty() && !label.contains(['.', ':'])),
         })
     }
 
@@ -109,7 +108,10 @@ pub enum Decision {
 pub fn decide(list: &OriginList, origin: Option<&str>) -> Decision {
     match origin {
         None => Decision::NoOrigin,
-        Some(o) if list.allows(o) => Decision::Allowed(o.trim().to_owned()),
+        // Echoed as normalised (lower case, trimmed), the form that matched.
+        Some(o) if list.allows(o) => {
+            Decision::Allowed(normalise_origin(o).unwrap_or_else(|| o.trim().to_owned()))
+        }
         Some(_) => Decision::Refused,
     }
 }
@@ -166,13 +168,25 @@ mod tests {
         assert!(!l.allows("https://app.example.com.evil.test"));
         assert!(!l.allows("https://evilapp.example.com"));
         assert!(l.allows("https://a.corp.example"));
-        assert!(l.allows("https://a.b.corp.example"));
+        assert!(!l.allows("https://a.b.corp.example"), "one label deep only");
         assert!(!l.allows("https://corp.example"));
         assert!(!l.allows("https://xcorp.example"));
         assert!(!l.allows("https://a.corp.example:444"));
         assert!(!l.allows("null"));
         assert!(!l.allows(""));
         assert!(!l.allows("https://app.example.com/path"));
+    }
+
+    #[test]
+    fn wildcards_are_one_label_deep_and_origins_echo_normalised() {
+        let list = OriginList::parse("https://*.partner.example").unwrap();
+        assert!(list.allows("https://app.partner.example"));
+        assert!(!list.allows("https://a.b.partner.example"));
+        assert!(!list.allows("https://partner.example"));
+        assert_eq!(
+            decide(&list, Some(" HTTPS://App.Partner.Example ")),
+            Decision::Allowed("https://app.partner.example".into())
+        );
     }
 
     #[test]

@@ -82,9 +82,23 @@ pub(super) fn read_and_build(
         name: f.text("name")?,
         address: f.text("address")?,
         region: ctx.region,
-        skip_reg_num_check: f.flag("skipRegNumCheck")?,
+        skip_reg_num_check: skip_check(f)?,
     };
     build(op, &p, reg_capital && asks_capital, ctx.megabytes)
+}
+
+/// `skipRegNumCheck`: a signing client's choice. Through the worker
+/// (`Origin::Json`/`Text`) the local check always runs, so a page cannot
+/// spend billed calls on numbers that cannot exist; asking to skip is
+/// refused there, not silently ignored.
+fn skip_check(f: &Fields<'_>) -> Result<bool> {
+    let skip = f.flag("skipRegNumCheck")?;
+    if skip && f.origin != Origin::Js {
+        return Err(invalid(
+            "skipRegNumCheck is for the signing clients only: the worker always checks the credit code",
+        ));
+    }
+    Ok(skip)
 }
 
 /// A parameter as query text: `imageConfig` as its comma list, `regCapital`
