@@ -13,6 +13,7 @@ import path from "node:path";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { chromium } from "playwright-core";
+import { BUDGETS, TARGETS, budgetsFor } from "./samples.mjs";
 
 const root = path.resolve(import.meta.dirname, "../..");
 // The same cache folder as the Node and Rust tests: the photos are made once.
@@ -50,17 +51,6 @@ const server = http.createServer((req, res) => {
 await new Promise((r) => server.listen(0, "127.0.0.1", r));
 const origin = `http://127.0.0.1:${server.address().port}`;
 
-const TARGETS = ["huawei.quotaInvoice", "tencent.bizLicense", "huawei.businessLicense", "huawei.vatInvoice", "tencent.bizLicenseOcr"];
-const BUDGETS = {
-  "huawei.quotaInvoice": 10_000_000,
-  "tencent.bizLicense": 7_000_000,
-  "huawei.businessLicense": 10_000_000,
-  "huawei.vatInvoice": 10_000_000,
-  "tencent.bizLicenseOcr": 7_000_000,
-};
-// Every target at its own budget; the smaller budgets on the first two only
-// (the planner is the same for all, and each fit under a budget costs seconds).
-const budgetsFor = (target, budgets) => (TARGETS.indexOf(target) < 2 ? budgets : budgets.filter((b) => b === null));
 const MAX_ENCODES = 10; // src/image/fit.rs
 const b64 = (n) => Math.ceil(n / 3) * 4;
 

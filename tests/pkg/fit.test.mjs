@@ -10,6 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { checkImage, probeImage, fitImage as coreFit } from "ocr-edge";
 import { fitImage } from "ocr-edge/fit";
+import { BUDGETS, TARGETS, budgetsFor } from "./samples.mjs";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const dir = path.join(os.tmpdir(), "ocr-edge-fit-photos");
@@ -17,17 +18,6 @@ const python = process.env.OCR_EDGE_PYTHON ?? path.join(root, ".venv/bin/python"
 execFileSync(python, [path.join(root, "tests/fit/make_photos.py"), dir], { stdio: "inherit" });
 const photo = (name) => new Uint8Array(fs.readFileSync(path.join(dir, name)));
 
-const TARGETS = ["huawei.quotaInvoice", "tencent.bizLicense", "huawei.businessLicense", "huawei.vatInvoice", "tencent.bizLicenseOcr"];
-const BUDGETS = {
-  "huawei.quotaInvoice": 10_000_000,
-  "tencent.bizLicense": 7_000_000,
-  "huawei.businessLicense": 10_000_000,
-  "huawei.vatInvoice": 10_000_000,
-  "tencent.bizLicenseOcr": 7_000_000,
-};
-// Every target at its own budget; the smaller budgets on the first two only
-// (the planner is the same for all, and each fit under a budget costs seconds).
-const budgetsFor = (target, budgets) => (TARGETS.indexOf(target) < 2 ? budgets : budgets.filter((b) => b === null));
 const b64 = (n) => Math.ceil(n / 3) * 4;
 
 /** Checks one result and returns its figures. */

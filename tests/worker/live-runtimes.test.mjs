@@ -26,9 +26,9 @@ let edge; // the edge worker
 let page; // a page server for Chromium
 let origin;
 
-before(async () => {
-  emulator = await startEmulator({ build: false, verbose: false, host: "127.0.0.1", extraArgs: [] });
-  signer = new Miniflare({
+/** A worker (tests/worker/clients-entry.mjs) signing with `bindings`' keys. */
+function signingWorker(bindings) {
+  return new Miniflare({
     modules: true,
     modulesRoot: root,
     scriptPath: path.join(root, "tests/worker/clients-entry.mjs"),
@@ -38,8 +38,13 @@ before(async () => {
     ],
     compatibilityDate: "2026-07-01",
     cf: false,
-    bindings: { ...DEV_CREDENTIALS, EMULATOR: emulator.url },
+    bindings,
   });
+}
+
+before(async () => {
+  emulator = await startEmulator({ build: false, verbose: false, host: "127.0.0.1", extraArgs: [] });
+  signer = signingWorker({ ...DEV_CREDENTIALS, EMULATOR: emulator.url });
   // The page and the fixtures, from one origin the edge worker allows.
   page = http.createServer(async (req, res) => {
     const p = new URL(req.url, "http://x").pathname;
@@ -133,18 +138,7 @@ describe("the signing clients inside workerd", () => {
 
   test("a wrong key is the provider's signature refusal", async () => {
     const url = "http://localhost/huawei/recognizeBusinessLicense";
-    const wrong = new Miniflare({
-      modules: true,
-      modulesRoot: root,
-      scriptPath: path.join(root, "tests/worker/clients-entry.mjs"),
-      modulesRules: [
-        { type: "ESModule", include: ["**/*.js", "**/*.mjs"] },
-        { type: "CompiledWasm", include: ["**/*.wasm"] },
-      ],
-      compatibilityDate: "2026-07-01",
-      cf: false,
-      bindings: { ...DEV_CREDENTIALS, HUAWEI_SK: "not-the-key", EMULATOR: emulator.url },
-    });
+    const wrong = signingWorker({ ...DEV_CREDENTIALS, HUAWEI_SK: "not-the-key", EMULATOR: emulator.url });
     try {
       const res = await wrong.dispatchFetch(url, { method: "POST", body: fixture("biz-license.png") });
       const r = await res.json();
