@@ -616,8 +616,8 @@ fn log(line: &str) {
 /// Serves one request of the edge proxy. Resolves to a `Response` for every
 /// request, errors included (JSON, see the README for routes and formats).
 #[wasm_bindgen(js_name = handleRequest, skip_typescript)]
-pub fn handle_request(request: JsValue, env: JsValue, _ctx: JsValue) -> Promise {
-    future_to_promise(async move {
+pub fn handle_request(request: JsValue, env: JsValue, ctx: JsValue) -> Promise {
+    let answer = future_to_promise(async move {
         let start = js_sys::Date::now();
         let (route, reply, token_id) = handle(&request, &env).await;
         let ms = (js_sys::Date::now() - start).max(0.0) as u64;
@@ -637,7 +637,12 @@ pub fn handle_request(request: JsValue, env: JsValue, _ctx: JsValue) -> Promise 
         }
         log(&line.to_json());
         to_response(&reply)
-    })
+    });
+    // A page that goes away mid-call must not cut the ledger's bookkeeping short.
+    if let Some(wait) = js_fn(&ctx, "waitUntil") {
+        let _ = wait.call1(&ctx, &answer);
+    }
+    answer
 }
 
 /// Random bytes from the global `crypto.getRandomValues`.
@@ -813,6 +818,20 @@ export interface WorkerEnv {
   UPSTREAM_HUAWEI?: string;
   /** Base URL replacing the Tencent host (e.g. the emulator); plain http only on loopback. */
   UPSTREAM_TENCENT?: string;
+  /** Billed calls one capture token may make (default 5; needs CAPTURE_LEDGER). */
+  TOKEN_MAX_CALLS?: string;
+  /** Successful calls after which a token is spent (default 1; needs CAPTURE_LEDGER). */
+  TOKEN_MAX_SUCCESSES?: string;
+  /** Billed calls of the whole account per UTC day (default: no cap; needs CAPTURE_LEDGER). */
+  DAILY_CALL_CAP?: string;
+  /** Seconds an Idempotency-Key's answer is kept for resends (default 86400). */
+  IDEMPOTENCY_KEEP_SECS?: string;
+  /** The `CaptureLedger` Durable Object namespace (`export { CaptureLedger } from "ocr-edge/edge"`). */
+  CAPTURE_LEDGER?: unknown;
+  /** A Rate Limiting binding keyed by capture token (`t:<jti>`). */
+  TOKEN_RATE_LIMITER?: { limit(options: { key: string }): Promise<{ success: boolean }> };
+  /** A Rate Limiting binding keyed by `CF-Connecting-IP`, checked before anything else. */
+  IP_RATE_LIMITER?: { limit(options: { key: string }): Promise<{ success: boolean }> };
 }
 
 /**
