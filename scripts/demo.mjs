@@ -39,7 +39,7 @@ export const DEV_CREDENTIALS = {
   TENCENT_SECRET_KEY: "dev-secret-key",
 };
 
-const SCOPES = ["huawei.quotaInvoice", "tencent.bizLicense", "huawei.businessLicense", "huawei.vatInvoice", "tencent.bizLicenseOcr"];
+const SCOPES = ["huawei.quotaInvoice", "tencent.bizLicense", "tencent.bizLicense.detailed", "huawei.businessLicense", "huawei.vatInvoice", "tencent.bizLicenseOcr"];
 const TOKEN_TTL_SECONDS = 300;
 
 const TYPES = {
@@ -127,6 +127,8 @@ function workerBindings({ upstream, emulatorUrl, origins, tokenSecret, adminSecr
   const b = {
     CAPTURE_TOKEN_SECRET: tokenSecret,
     ALLOWED_ORIGINS: origins.join(","),
+    // The demo shows the provider's whole answer beside the parsed fields.
+    SEND_RAW: "true",
   };
   if (adminSecret) b.ADMIN_SECRET = adminSecret;
   if (upstream === "emulator") {

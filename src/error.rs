@@ -105,6 +105,12 @@ impl Error {
         self
     }
 
+    /// Replaces the message, keeping everything else.
+    pub fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.message = message.into();
+        self
+    }
+
     /// Sets the provider's request id.
     pub fn with_request_id(mut self, id: impl Into<String>) -> Self {
         self.request_id = Some(id.into());

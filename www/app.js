@@ -47,6 +47,8 @@ const TARGETS = {
     name: "Tencent licence registry check",
     service: "Tencent Cloud OCR",
     budget: 7_000_000,
+    // The detailed record is billed apart, so it has a scope of its own.
+    scope: () => ($("detailed").checked ? "tencent.bizLicense.detailed" : "tencent.bizLicense"),
     call: (client, { url, ...rest }) => {
       const params = url ? { ...rest, imageUrl: url } : rest;
       return $("detailed").checked ? client.verifyBizLicense(params) : client.verifyBasicBizLicense(params);
@@ -604,7 +606,7 @@ async function send() {
   }, 100);
   try {
     step("Getting a capture token…");
-    const token = await getToken(state.target);
+    const token = await getToken(TARGETS[state.target].scope?.() ?? state.target);
     const client = new state.lib.ProxyClient({ baseUrl: state.config.workerUrl, token });
     const params = {};
     if (state.source.kind === "url") {

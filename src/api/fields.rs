@@ -126,7 +126,12 @@ impl<'a> Fields<'a> {
         let Some((k, _)) = self.values.iter().find(|(k, _)| !known.contains(&k.as_str())) else {
             return Ok(());
         };
-        let k: String = k.chars().take(40).collect();
+        // Through the worker a long name is not echoed: an answer must not
+        // confirm that a guess was one of the worker's secrets (20+ characters).
+        let k = match self.origin {
+            Origin::Js => k.chars().take(40).collect::<String>(),
+            _ => echo_name(k),
+        };
         Err(match self.origin {
             Origin::Json => Error::invalid_argument(
                 "argument.invalid",
@@ -238,5 +243,16 @@ impl<'de> Visitor<'de> for Top<'_> {
             }
         }
         Ok((images, values))
+    }
+}
+
+/// A caller's parameter name as the worker may echo it: 16 characters at
+/// most, longer ones as `"(a 40-character name)"`.
+pub fn echo_name(name: &str) -> String {
+    let n = name.chars().count();
+    if n <= 16 {
+        name.to_owned()
+    } else {
+        format!("(a {n}-character name)")
     }
 }

@@ -32,6 +32,8 @@ pub struct Context<'a> {
     pub project_id: &'a str,
     /// How "MB" of the image budget is read.
     pub megabytes: Megabytes,
+    /// The worker's `Enterprise-Project-Id` (the signing clients take the caller's).
+    pub enterprise_project: Option<&'a str>,
 }
 
 /// Parses a provider's answer (status, request id, body) to the result's JSON.

@@ -176,6 +176,7 @@ impl HuaweiClient {
                 region: c.region.as_deref(),
                 project_id: &c.project_id,
                 megabytes: c.megabytes,
+                enterprise_project: None,
             };
             let prepared = (d.build)(&ctx, &fields)?;
             drop(fields);
@@ -202,6 +203,7 @@ impl Sender {
             region: self.0.region.as_deref(),
             project_id: &self.0.project_id,
             megabytes: self.0.megabytes,
+            enterprise_project: None,
         }
     }
 

@@ -174,7 +174,8 @@ export interface SecretResourceInstances {
   resources: SecretResource[];
   totalCount: number | null;
   requestId: string | null;
-  raw: JsonValue;
+  /** The provider's whole answer; through the worker only when it sets SEND_RAW. */
+  raw?: JsonValue;
 }
 
 export interface DeleteSecretTagParams {
@@ -201,7 +202,8 @@ export interface AppResult {
   updateTime: string | null;
   appType: string | null;
   requestId: string | null;
-  raw: JsonValue;
+  /** The provider's whole answer; through the worker only when it sets SEND_RAW. */
+  raw?: JsonValue;
 }
 "#;
 
@@ -340,7 +342,7 @@ export interface RequestOptions {
 }
 
 /** A capture-token scope: the operations a page may call through the proxy. */
-export type CaptureScope = Target;
+export type CaptureScope = Target | "tencent.bizLicense.detailed";
 
 export interface QuotaInvoiceParams {
   /** The invoice photo; exclusive with `url`. A string is base64 (or a data URL). */
@@ -359,7 +361,8 @@ export interface QuotaInvoiceResult {
   amountCents: number | null;
   confidence: { number: number | null; code: number | null; location: number | null; amount: number | null };
   requestId: string | null;
-  raw: JsonValue;
+  /** The provider's whole answer; through the worker only when it sets SEND_RAW. */
+  raw?: JsonValue;
 }
 
 export interface VerifyBizLicenseParams {
@@ -408,7 +411,8 @@ export interface BasicBizLicenseResult {
   regNumResult: BizLicenseVerifyResult | null;
   regCapital: string | null;
   requestId: string | null;
-  raw: JsonValue;
+  /** The provider's whole answer; through the worker only when it sets SEND_RAW. */
+  raw?: JsonValue;
 }
 
 export interface BizLicenseResult {
@@ -447,7 +451,8 @@ export interface BizLicenseResult {
   address: string | null;
   regNumResult: BizLicenseVerifyResult | null;
   requestId: string | null;
-  raw: JsonValue;
+  /** The provider's whole answer; through the worker only when it sets SEND_RAW. */
+  raw?: JsonValue;
 }
 
 export interface BusinessLicenseParams {
@@ -485,7 +490,8 @@ export interface BusinessLicenseResult {
     issueDate: number | null;
   };
   requestId: string | null;
-  raw: JsonValue;
+  /** The provider's whole answer; through the worker only when it sets SEND_RAW. */
+  raw?: JsonValue;
 }
 
 export interface VatInvoiceParams {
@@ -611,7 +617,8 @@ export interface VatInvoiceResult {
   subtotalAmountCents: number | null;
   subtotalTaxCents: number | null;
   requestId: string | null;
-  raw: JsonValue;
+  /** The provider's whole answer; through the worker only when it sets SEND_RAW. */
+  raw?: JsonValue;
 }
 
 export interface BizLicenseOcrParams {
@@ -675,6 +682,7 @@ export interface BizLicenseOcrResult {
   businessCertificate: BusinessCertificateField[];
   important: string | null;
   requestId: string | null;
-  raw: JsonValue;
+  /** The provider's whole answer; through the worker only when it sets SEND_RAW. */
+  raw?: JsonValue;
 }
 "#;

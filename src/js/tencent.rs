@@ -57,8 +57,12 @@ impl Config {
         let abort = Abort::from_options(&options, "aborted")?;
         let fields = fields_from_js(d, &params, self.megabytes).await?;
         abort.check()?;
-        let ctx =
-            Context { region: self.region.as_deref(), project_id: "", megabytes: self.megabytes };
+        let ctx = Context {
+            region: self.region.as_deref(),
+            project_id: "",
+            megabytes: self.megabytes,
+            enterprise_project: None,
+        };
         let prepared = (d.build)(&ctx, &fields)?;
         drop(fields);
         let req = self.sign(&prepared)?;

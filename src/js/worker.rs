@@ -12,10 +12,11 @@ use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::js::abort::Abort;
-use crate::js::client::{call, CallSettings};
+use crate::js::client::outcome_of;
 use crate::js::convert::{append_range, as_bytes_view, get, set, wrong_type};
 use crate::js::edge_bindings::{args, within_rate, Ledger};
-use crate::js::transport::Request;
+use crate::js::transport::{self, Options, Request};
+use crate::retry::{parse_retry_after, Policy, Safety};
 use crate::worker::admit;
 use crate::worker::config::BODY_GRACE_MS;
 use crate::worker::handler::{self, Admitted, Incoming, Reply};
@@ -25,6 +26,8 @@ use crate::worker::{ledger, token, Failure, Route, WorkerConfig};
 
 /// Overall deadline of one upstream call: under the platform's wall-clock limits.
 const UPSTREAM_TIMEOUT_MS: f64 = 25_000.0;
+/// Failed admin attempts one address may make per minute, per isolate.
+const ADMIN_FAILURES_PER_MINUTE: u32 = 10;
 /// Upstream retries: one, since the caller's page may retry too.
 const UPSTREAM_RETRIES: u32 = 1;
 
@@ -271,10 +274,35 @@ async fn handle(request: &JsValue, env: &JsValue) -> (Option<Route>, Reply, Opti
         }
     }
     let (path, _) = crate::worker::routes::split_url(incoming.url);
-    if path == admit::REVOKE_PATH {
-        return (None, revoke(&cfg, &incoming, request, state.as_ref()).await, None);
-    }
+    let admin_path = path.starts_with("/v1/admin/");
+    // Failed admin attempts are throttled per address: guessing stays slow.
+    let fail_key = format!("admin-fail:{}", h("cf-connecting-ip").unwrap_or_default());
     let now_ms = js_sys::Date::now().max(0.0) as u64;
+    if admin_path {
+        let blocked = LIMITER.with(|l| {
+            l.try_borrow()
+                .ok()
+                .and_then(|l| l.blocked(&fail_key, ADMIN_FAILURES_PER_MINUTE, now_ms))
+        });
+        if let Some(secs) = blocked {
+            let reply = Reply::failure(Some(&cfg), &cors(), &admit::rate_limited(secs));
+            return (None, reply, None);
+        }
+    }
+    let count_failure = |reply: &Reply| {
+        if admin_path && reply.code.as_deref() == Some("admin.unauthorized") {
+            LIMITER.with(|l| {
+                if let Ok(mut l) = l.try_borrow_mut() {
+                    let _ = l.check(&fail_key, ADMIN_FAILURES_PER_MINUTE, now_ms);
+                }
+            });
+        }
+    };
+    if path == admit::REVOKE_PATH {
+        let reply = revoke(&cfg, &incoming, request, state.as_ref()).await;
+        count_failure(&reply);
+        return (None, reply, None);
+    }
     let admitted = LIMITER.with(|l| match l.try_borrow_mut() {
         Ok(mut l) => handler::admit(&cfg, &incoming, now_ms, &mut l),
         // Never re-entered in practice; refusing beats panicking.
@@ -282,7 +310,10 @@ async fn handle(request: &JsValue, env: &JsValue) -> (Option<Route>, Reply, Opti
     });
     let a = match admitted {
         Ok(a) => a,
-        Err(reply) => return (None, reply, None),
+        Err(reply) => {
+            count_failure(&reply);
+            return (None, reply, None);
+        }
     };
     if let Some(jti) = &a.token_id {
         if !within_rate(env, "TOKEN_RATE_LIMITER", &format!("t:{jti}")).await {
@@ -504,26 +535,43 @@ async fn send(
         headers: out.headers,
         body: (!prepared.body.is_empty()).then(|| Uint8Array::from(&prepared.body[..])),
     };
-    let idempotent = prepared.idempotent;
-    let settings = CallSettings {
+    // A billed recognition is never sent twice by the worker: a reset or a
+    // 5xx may come after the provider did (and billed) the work.
+    let safety = if prepared.idempotent && a.route.target().is_none() {
+        Safety::Idempotent
+    } else {
+        Safety::NotIdempotent
+    };
+    let opts = Options {
         timeout_ms: UPSTREAM_TIMEOUT_MS,
-        max_retries: UPSTREAM_RETRIES,
-        clock: None,
+        policy: Policy { max_retries: UPSTREAM_RETRIES, ..Policy::default() },
+        safety,
     };
     let route = a.route;
-    let parse = |r: &crate::js::transport::Response| {
+    let parse = |r: &transport::Response| {
         handler::parse_answer(route, r.status, r.header("x-request-id"), &r.body)
     };
-    let (status, json) =
-        call(req, &settings, idempotent, &Abort::none(), parse).await.map_err(|e| {
-            let retry = (e.kind() == ErrorKind::Throttled).then_some(1);
-            let f = Failure::from_error(e);
-            match retry {
-                Some(s) => f.with_retry_after(s),
-                None => f,
+    let resp = transport::send(&req, &opts, &Abort::none(), |r| outcome_of(&parse(r)))
+        .await
+        .map_err(Failure::from_error)?;
+    match parse(&resp) {
+        Ok((status, json)) => Ok(handler::success(cfg, a, status, json)),
+        Err(e) => {
+            let throttled = e.kind() == ErrorKind::Throttled;
+            let (f, detail) = handler::upstream_failure(e);
+            if let Some(d) = detail {
+                let line = serde_json::json!({ "upstream": f.error.code(), "detail": d });
+                log(&crate::worker::reply::scrub_text(Some(cfg), line.to_string()));
             }
-        })?;
-    Ok(handler::success(cfg, a, status, json))
+            if !throttled {
+                return Err(f);
+            }
+            // The provider's own wait, passed on (a second at least).
+            let now = js_sys::Date::now().max(0.0) as u64;
+            let ms = resp.header("retry-after").and_then(|v| parse_retry_after(v, now));
+            Err(f.with_retry_after(ms.map_or(1, |ms| ms.div_ceil(1000).max(1))))
+        }
+    }
 }
 
 /// `POST /v1/admin/tokens/revoke` with `{"jti", "exp"}`: the token is
@@ -818,6 +866,10 @@ export interface WorkerEnv {
   UPSTREAM_HUAWEI?: string;
   /** Base URL replacing the Tencent host (e.g. the emulator); plain http only on loopback. */
   UPSTREAM_TENCENT?: string;
+  /** `Enterprise-Project-Id` on Huawei OCR calls (a page may not choose it). */
+  HUAWEI_ENTERPRISE_PROJECT_ID?: string;
+  /** "true": results carry the provider's whole answer as `raw` (default: only the parsed fields). */
+  SEND_RAW?: "true" | "false";
   /** Billed calls one capture token may make (default 5; needs CAPTURE_LEDGER). */
   TOKEN_MAX_CALLS?: string;
   /** Successful calls after which a token is spent (default 1; needs CAPTURE_LEDGER). */

@@ -20,15 +20,23 @@ use crate::worker::ledger::{
 use crate::worker::token::{TokenKeys, DEFAULT_AUDIENCE};
 
 /// The names of the variables that hold secrets, in the order they are read.
-pub const SECRET_VARS: [&str; 5] =
-    ["HUAWEI_SK", "TENCENT_SECRET_KEY", "CAPTURE_TOKEN_SECRET", "ADMIN_SECRET", "HUAWEI_AK"];
+pub const SECRET_VARS: [&str; 7] = [
+    "HUAWEI_SK",
+    "TENCENT_SECRET_KEY",
+    "CAPTURE_TOKEN_SECRET",
+    "ADMIN_SECRET",
+    "HUAWEI_AK",
+    "TENCENT_SECRET_ID",
+    "HUAWEI_PROJECT_ID",
+];
 
 /// Every variable the worker reads.
-pub const ALL_VARS: [&str; 26] = [
+pub const ALL_VARS: [&str; 28] = [
     "HUAWEI_AK",
     "HUAWEI_SK",
     "HUAWEI_PROJECT_ID",
     "HUAWEI_REGION",
+    "HUAWEI_ENTERPRISE_PROJECT_ID",
     "TENCENT_SECRET_ID",
     "TENCENT_SECRET_KEY",
     "TENCENT_REGION",
@@ -51,6 +59,7 @@ pub const ALL_VARS: [&str; 26] = [
     "TOKEN_MAX_SUCCESSES",
     "DAILY_CALL_CAP",
     "IDEMPOTENCY_KEEP_SECS",
+    "SEND_RAW",
 ];
 
 /// The default body cap: the largest base64 budget (Huawei, 10 MB) plus room
@@ -103,6 +112,8 @@ pub struct HuaweiSettings {
     pub credentials: Credentials,
     /// The project id in the request paths.
     pub project_id: String,
+    /// The `Enterprise-Project-Id` sent on OCR calls (`HUAWEI_ENTERPRISE_PROJECT_ID`).
+    pub enterprise_project: Option<String>,
     /// The region of the default hosts; `None` means cn-north-4.
     pub region: Option<String>,
     /// Where requests go: the override, or `None` for the region's own hosts.
@@ -160,6 +171,8 @@ pub struct WorkerConfig {
     pub daily_call_cap: Option<u64>,
     /// How long the answer of an `Idempotency-Key` is kept, seconds.
     pub idempotency_keep_secs: u64,
+    /// Whether results carry the provider's whole answer (`raw`) to pages.
+    pub send_raw: bool,
     /// Every secret value, to scrub from answers as a last line of defence.
     secrets: Vec<Secret>,
 }
@@ -224,7 +237,14 @@ impl WorkerConfig {
                     validate_region(r)
                         .map_err(|_| config_error("HUAWEI_REGION", "must look like cn-north-4"))?;
                 }
-                Some(HuaweiSettings { credentials, project_id, region, upstream: huawei_up })
+                let enterprise_project = get("HUAWEI_ENTERPRISE_PROJECT_ID");
+                Some(HuaweiSettings {
+                    credentials,
+                    project_id,
+                    region,
+                    upstream: huawei_up,
+                    enterprise_project,
+                })
             }
             _ => {
                 return Err(config_error(
@@ -327,7 +347,13 @@ impl WorkerConfig {
         };
         let idempotency_keep_secs =
             number("IDEMPOTENCY_KEEP_SECS", DEFAULT_IDEMPOTENCY_KEEP_SECS, 60, 604_800)?;
+        let send_raw = match get("SEND_RAW").as_deref() {
+            None | Some("0" | "false") => false,
+            Some("1" | "true") => true,
+            Some(_) => return Err(config_error("SEND_RAW", "must be true or false")),
+        };
         Ok(WorkerConfig {
+            send_raw,
             token_max_calls,
             token_max_successes,
             daily_call_cap,
@@ -460,7 +486,7 @@ mod tests {
         {
             assert!(!text.contains(s), "{s} leaked in {text}");
         }
-        assert_eq!(c.secret_values().count(), 5);
+        assert_eq!(c.secret_values().count(), 7);
     }
 
     #[test]

@@ -28,6 +28,28 @@ pub use crate::worker::admit::{admit, too_large, Admitted, BodyKind, Incoming};
 /// The answer type lives in [`crate::worker::reply`].
 pub use crate::worker::reply::Reply;
 
+/// A provider's refusal as a page sees it. Refusals about the image or the
+/// parameters keep the provider's (cleaned, scrubbed) message, which the
+/// user can act on; refusals of the worker itself (credentials, signature,
+/// the provider's own failures) keep only the code and request id, since
+/// their text can carry internals (a canonical request, the project id).
+/// The second value is the original message, for the worker's log.
+pub fn upstream_failure(e: Error) -> (Failure, Option<String>) {
+    match e.kind() {
+        ErrorKind::InvalidImage | ErrorKind::InvalidArgument | ErrorKind::Throttled => {
+            (Failure::from_error(e), None)
+        }
+        _ => {
+            let detail = e.message().to_owned();
+            let generic = format!(
+                "the provider refused the proxy's call ({}); the proxy's log has the details",
+                e.code()
+            );
+            (Failure::from_error(e.with_message(generic)), Some(detail))
+        }
+    }
+}
+
 /// The 503 refusal when the isolate holds as many body bytes as it may.
 pub fn budget_spent() -> Failure {
     let e = Error::new(ErrorKind::Unavailable, "body.budget", "the proxy is busy; retry shortly");
@@ -52,7 +74,7 @@ pub fn too_slow(deadline_ms: u64) -> Failure {
 }
 
 fn unknown_param(name: &str) -> Error {
-    let name: String = name.chars().take(40).collect();
+    let name = crate::api::fields::echo_name(name);
     Error::invalid_argument("argument.unknown", format!("unknown parameter {name:?}"))
 }
 
@@ -113,11 +135,17 @@ fn prepare_inner(
                 region: h.region.as_deref(),
                 project_id: &h.project_id,
                 megabytes: cfg.megabytes,
+                enterprise_project: h.enterprise_project.as_deref(),
             }
         }
         Provider::Tencent => {
             let t = cfg.tencent.as_ref().ok_or_else(not_configured)?;
-            Context { region: t.region.as_deref(), project_id: "", megabytes: cfg.megabytes }
+            Context {
+                region: t.region.as_deref(),
+                project_id: "",
+                megabytes: cfg.megabytes,
+                enterprise_project: None,
+            }
         }
     };
     // The flags that chose the route are not parameters.
@@ -209,6 +237,7 @@ pub fn success(
     json: Option<String>,
 ) -> Reply {
     match json {
+        Some(j) if !cfg.send_raw => Reply::json(Some(cfg), &admitted.cors, status, without_raw(j)),
         Some(j) => Reply::json(Some(cfg), &admitted.cors, status, j),
         None => Reply {
             status,
@@ -216,6 +245,18 @@ pub fn success(
             body: None,
             code: None,
         },
+    }
+}
+
+/// A result without the provider's whole answer: a page gets the fields we
+/// parsed, not what else the provider sent (`SEND_RAW` keeps it).
+fn without_raw(json: String) -> String {
+    match serde_json::from_str::<serde_json::Value>(&json) {
+        Ok(serde_json::Value::Object(mut o)) => match o.remove("raw") {
+            Some(_) => serde_json::Value::Object(o).to_string(),
+            None => json,
+        },
+        _ => json,
     }
 }
 
@@ -355,7 +396,7 @@ mod tests {
     fn tencent_multipart_and_json() {
         let cfg = config(false);
         let mut l = RateLimiter::new();
-        let t = token(&["tencent.bizLicense"]);
+        let t = token(&["tencent.bizLicense", "tencent.bizLicense.detailed"]);
         let mut body =
             b"--B\r\nContent-Disposition: form-data; name=\"image\"; filename=\"a.png\"\r\n\r\n"
                 .to_vec();

@@ -54,6 +54,15 @@ impl RateLimiter {
         Ok(())
     }
 
+    /// Whether `key` has used its `limit` in the current window, without
+    /// counting: `Some(seconds)` until it resets.
+    pub fn blocked(&self, key: &str, limit: u32, now_ms: u64) -> Option<u64> {
+        let (start, n) = *self.windows.get(key)?;
+        let age = now_ms.checked_sub(start)?;
+        (limit > 0 && age < WINDOW_MS && n >= limit)
+            .then(|| (WINDOW_MS - age).div_ceil(1000).max(1))
+    }
+
     /// Keys currently held.
     pub fn len(&self) -> usize {
         self.windows.len()
@@ -186,6 +195,18 @@ impl ReadPace {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn blocked_peeks_without_counting() {
+        let mut l = RateLimiter::new();
+        assert_eq!(l.blocked("k", 2, 0), None);
+        l.check("k", 2, 0).unwrap();
+        assert_eq!(l.blocked("k", 2, 10), None);
+        l.check("k", 2, 10).unwrap();
+        assert_eq!(l.blocked("k", 2, 1_000), Some(59));
+        assert_eq!(l.blocked("k", 2, 60_000), None);
+        assert_eq!(l.blocked("k", 0, 1_000), None);
+    }
 
     #[test]
     fn limits_per_key_per_window() {

@@ -21,7 +21,7 @@ pub struct Reply {
 
 /// Replaces every configured secret value in `text`; the last line of
 /// defence should a provider ever echo one back.
-fn scrub(cfg: Option<&WorkerConfig>, text: String) -> String {
+pub fn scrub_text(cfg: Option<&WorkerConfig>, text: String) -> String {
     let Some(cfg) = cfg else { return text };
     let mut out = text;
     for s in cfg.secret_values() {
@@ -40,7 +40,7 @@ impl Reply {
         headers.push(("Content-Type".into(), "application/json; charset=utf-8".into()));
         headers.push(("Cache-Control".into(), "no-store".into()));
         headers.push(("X-Content-Type-Options".into(), "nosniff".into()));
-        Reply { status, headers, body: Some(scrub(cfg, body)), code: None }
+        Reply { status, headers, body: Some(scrub_text(cfg, body)), code: None }
     }
 
     /// The JSON answer of a refusal.

@@ -26,7 +26,7 @@ export const TARGET_CALLS = {
 /** The capture operations by `<client>.<method>`, with their worker route and scope. */
 export const CAPTURE_OPS = Object.fromEntries([
   ...Object.entries(TARGET_CALLS).map(([scope, t]) => [`${t.client}.${t.method}`, { ...t, scope }]),
-  ["tencent.verifyBizLicense", { client: "tencent", method: "verifyBizLicense", route: "/v1/tencent/biz-license?detailed=1", scope: "tencent.bizLicense" }],
+  ["tencent.verifyBizLicense", { client: "tencent", method: "verifyBizLicense", route: "/v1/tencent/biz-license?detailed=1", scope: "tencent.bizLicense.detailed" }],
 ]);
 
 export function unhex(s) {

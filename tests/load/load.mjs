@@ -110,7 +110,7 @@ try {
   });
   if (!arm.ok) throw new Error(`arming the fault failed: ${arm.status}`);
   // A token per request, as pages get them: one token has at most two uploads in flight.
-  const token = () => issueCaptureToken(SECRET, { scope: ["huawei.quotaInvoice", "tencent.bizLicense"], ttlSeconds: 900 });
+  const token = () => issueCaptureToken(SECRET, { scope: ["huawei.quotaInvoice", "tencent.bizLicense", "tencent.bizLicense.detailed"], ttlSeconds: 900 });
   sample("start");
   const start = Date.now();
   const deadline = soakSeconds ? start + soakSeconds * 1000 : Infinity;

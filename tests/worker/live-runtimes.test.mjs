@@ -81,6 +81,7 @@ before(async () => {
       UPSTREAM_TENCENT: emulator.url,
       CAPTURE_TOKEN_SECRET: TOKEN_SECRET,
       ALLOWED_ORIGINS: origin,
+      SEND_RAW: "1",
       RATE_LIMIT_PER_MINUTE: "0",
     },
   });

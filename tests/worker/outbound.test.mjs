@@ -114,7 +114,7 @@ after(async () => {
   foreign?.server.closeAllConnections();
 });
 
-const token = () => issueCaptureToken(SECRET, { scope: ["huawei.quotaInvoice", "tencent.bizLicense"], ttlSeconds: 300 });
+const token = () => issueCaptureToken(SECRET, { scope: ["huawei.quotaInvoice", "tencent.bizLicense", "tencent.bizLicense.detailed"], ttlSeconds: 300 });
 const peakWasm = (from = 0) => Math.max(0, ...logs.slice(from).map((l) => l.wasmBytes));
 
 /** A capture request through the worker: the answer's status and error. */

@@ -39,6 +39,7 @@ function bindings(extra = {}) {
     UPSTREAM_TENCENT: emulator.url,
     CAPTURE_TOKEN_SECRET: TOKEN_SECRET,
     ALLOWED_ORIGINS: `${ORIGIN},https://*.partner.example`,
+    SEND_RAW: "1",
     RATE_LIMIT_PER_MINUTE: String(RATE),
     ...extra,
   };
@@ -62,7 +63,7 @@ after(async () => {
   await stopChild(emulator?.child);
 });
 
-const token = (scope = ["huawei.quotaInvoice", "tencent.bizLicense"], ttlSeconds = 60, now) =>
+const token = (scope = ["huawei.quotaInvoice", "tencent.bizLicense", "tencent.bizLicense.detailed"], ttlSeconds = 60, now) =>
   issueCaptureToken(TOKEN_SECRET, { scope, ttlSeconds, ...(now ? { now } : {}) });
 
 /** A request to the worker; the answer is recorded for the secrets check. */
@@ -176,7 +177,7 @@ describe("capture routes succeed with a valid token", () => {
     const r = await call(plain, "/v1/tencent/biz-license?detailed=1", {
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ regNum: "91110108EMU0000159", name: "示例云计算（北京）有限责任公司" }),
-      auth: token("tencent.bizLicense"),
+      auth: token("tencent.bizLicense.detailed"),
     });
     assert.equal(r.status, 200, JSON.stringify(r.json));
     // "0": the field matches the register (the API's documented value).

@@ -161,6 +161,13 @@ describe("capture tokens minted by PyJWT", () => {
     });
   }
 
+  test("results reach pages without the provider's raw answer unless SEND_RAW is set", async () => {
+    const r = await capture(workers.a, hsToken());
+    assert.equal(r.status, 200);
+    assert.equal(r.json.raw, undefined);
+    assert.equal(r.json.amountCents, 5000);
+  });
+
   test("an origin-bound token works from its origin only", async () => {
     assert.equal((await capture(workers.a, minted.tokens.own_origin)).status, 200);
   });

@@ -63,7 +63,7 @@ fn build(ctx: &Context<'_>, f: &Fields<'_>) -> Result<PreparedRequest> {
     let p = BusinessLicenseParams {
         image: f.image(),
         url: f.text("url")?,
-        enterprise_project_id: f.text("enterpriseProjectId")?,
+        enterprise_project_id: super::ocr_call::enterprise_project(f, ctx)?,
     };
     recognize_business_license(ctx.region, ctx.project_id, &p, ctx.megabytes)
 }

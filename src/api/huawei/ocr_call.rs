@@ -4,10 +4,12 @@
 use serde_json::Value;
 
 use crate::api::endpoints::{huawei_host, validate_project_id, HuaweiService};
+use crate::api::fields::{Fields, Origin};
 use crate::api::input::{conflict, invalid, missing, normalize_url, ImageInput};
+use crate::api::operation::Context;
 use crate::api::request::{Operation, PreparedRequest};
 use crate::api::sdk_body::{self, Field};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::image::Limits;
 
 /// The body of a Huawei OCR call taking exactly one of `image` and `url`,
@@ -48,6 +50,25 @@ pub(crate) fn ocr_request(
     let mut req = with_enterprise_project(req, enterprise_project_id)?;
     req.body = body;
     Ok(req)
+}
+
+/// `enterpriseProjectId`: the signing clients take the caller's; through the
+/// worker it is the worker's own setting, and a caller's is refused (a page
+/// must not choose which enterprise project is billed).
+pub(crate) fn enterprise_project<'s>(
+    f: &'s Fields<'_>,
+    ctx: &Context<'s>,
+) -> Result<Option<&'s str>> {
+    if f.origin == Origin::Js {
+        return f.text("enterpriseProjectId");
+    }
+    if f.value("enterpriseProjectId").is_some() {
+        return Err(Error::invalid_argument(
+            "argument.invalid",
+            "enterpriseProjectId is the worker's setting (HUAWEI_ENTERPRISE_PROJECT_ID), not the caller's",
+        ));
+    }
+    Ok(ctx.enterprise_project)
 }
 
 /// Adds `Enterprise-Project-Id` when one is given, after checking it.

@@ -69,7 +69,7 @@ fn build(ctx: &Context<'_>, f: &Fields<'_>) -> Result<PreparedRequest> {
     let p = QuotaInvoiceParams {
         image: f.image(),
         url: f.text("url")?,
-        enterprise_project_id: f.text("enterpriseProjectId")?,
+        enterprise_project_id: super::ocr_call::enterprise_project(f, ctx)?,
     };
     recognize_quota_invoice_with(ctx.region, ctx.project_id, &p, ctx.megabytes)
 }

@@ -75,7 +75,7 @@ fn build(ctx: &Context<'_>, f: &Fields<'_>) -> Result<PreparedRequest> {
         return_text_location: opt_flag(f, "returnTextLocation")?,
         page_num: opt_count(f, "pageNum")?,
         ofd_to_image_mode: opt_flag(f, "ofdToImageMode")?,
-        enterprise_project_id: f.text("enterpriseProjectId")?,
+        enterprise_project_id: super::ocr_call::enterprise_project(f, ctx)?,
     };
     recognize_vat_invoice(ctx.region, ctx.project_id, &p, ctx.megabytes)
 }

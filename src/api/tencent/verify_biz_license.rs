@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::verify::{
     build, query_text, read_and_build, read_response, BizLicenseParams, BizLicenseVerifyResult,
-    IMAGE_KEYS, PATH, SCOPE,
+    IMAGE_KEYS, PATH,
 };
 use crate::api::operation::{json_answer, Descriptor, Provider, Route};
 use crate::api::request::{Operation, PreparedRequest, Service};
@@ -29,14 +29,15 @@ impl Route {
 }
 
 /// VerifyBizLicense, for the registry: the detailed record, on the same
-/// path and scope as the basic action with the `detailed` flag.
+/// path as the basic action with the `detailed` flag, behind a scope of its
+/// own since it is billed apart.
 pub const DESCRIPTOR: Descriptor = Descriptor {
     id: "tencent.bizLicense.detailed",
     method: "verifyBizLicense",
     operation: Operation::VerifyBizLicense,
     provider: Provider::Tencent,
     target: Some(Target::TencentBizLicense),
-    scope: Some(SCOPE),
+    scope: Some("tencent.bizLicense.detailed"),
     path: PATH,
     flag: Some("detailed"),
     image_keys: IMAGE_KEYS,
