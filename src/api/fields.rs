@@ -256,3 +256,14 @@ pub fn echo_name(name: &str) -> String {
         format!("(a {n}-character name)")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_names_are_not_echoed() {
+        assert_eq!(echo_name("imageUrl"), "imageUrl");
+        assert_eq!(echo_name(&"A".repeat(20)), "(a 20-character name)");
+    }
+}

@@ -393,6 +393,48 @@ mod tests {
     }
 
     #[test]
+    fn the_enterprise_project_is_the_workers() {
+        let mut l = RateLimiter::new();
+        let t = token(&["huawei.quotaInvoice"]);
+        let url = "https://w/v1/huawei/quota-invoice";
+        let png64 = crate::image::body::encode_base64(&PNG, crate::image::body::Alphabet::Standard);
+        // A caller's own is refused, whatever the worker's setting.
+        let cfg = config(false);
+        let a = admit(&cfg, &req(url, Some(&t), "application/json"), NOW_MS, &mut l).unwrap();
+        let body = format!(r#"{{"image":"{png64}","enterpriseProjectId":"0"}}"#);
+        let e = prepare(&cfg, &a, body.as_bytes()).unwrap_err();
+        assert_eq!(e.error.code(), "argument.invalid");
+        // The worker's goes out on every call.
+        let mut cfg = config(false);
+        cfg.huawei.as_mut().unwrap().enterprise_project = Some("ep-1".into());
+        let a = admit(&cfg, &req(url, Some(&t), "image/png"), NOW_MS, &mut l).unwrap();
+        let p = prepare(&cfg, &a, &PNG).unwrap();
+        assert!(p.headers.iter().any(|(k, v)| k == "Enterprise-Project-Id" && v == "ep-1"));
+    }
+
+    #[test]
+    fn provider_refusals_of_the_proxy_are_generic() {
+        let auth = Error::new(ErrorKind::Auth, "APIG.0301", "canonical request GET /v2/p1/...")
+            .with_request_id("r1");
+        let (f, detail) = upstream_failure(auth);
+        assert!(f.error.message().starts_with("the provider refused the proxy's call (APIG.0301)"));
+        assert_eq!(
+            (f.error.request_id(), detail.as_deref()),
+            (Some("r1"), Some("canonical request GET /v2/p1/..."))
+        );
+        let image = Error::invalid_image("AIS.0103", "the image is not clear");
+        let (f, detail) = upstream_failure(image);
+        assert_eq!((f.error.message(), detail), ("the image is not clear", None));
+    }
+
+    #[test]
+    fn raw_answers_stay_in_the_worker() {
+        assert_eq!(without_raw(r#"{"a":1,"raw":{"x":2}}"#.into()), r#"{"a":1}"#);
+        assert_eq!(without_raw(r#"{"a":1}"#.into()), r#"{"a":1}"#);
+        assert_eq!(without_raw("[1]".into()), "[1]");
+    }
+
+    #[test]
     fn tencent_multipart_and_json() {
         let cfg = config(false);
         let mut l = RateLimiter::new();

@@ -20,7 +20,7 @@ process.env.CARGO_TARGET_DIR ??= path.join(process.env.HOME, ".cache/ocr-edge/ta
 const SECRET = randomBytes(32).toString("hex");
 const ORIGIN = "https://app.example";
 const INVOICE = fs.readFileSync(path.join(root, "emulator/fixtures/images/quota-invoice.png"));
-const SCOPES = Object.keys(TARGET_CALLS);
+const SCOPES = [...new Set(Object.values(CAPTURE_OPS).map((o) => o.scope))];
 const CASE_TIMEOUT = 15_000;
 
 let emulator;

@@ -82,11 +82,12 @@ before(async () => {
       }),
       // No ledger bound: per-isolate limits only.
       workerOptions("bare", {}),
+      workerOptions("wrongkey", { HUAWEI_SK: "not-the-secret-key-the-emulator-knows" }),
     ],
   });
   await mf.ready;
   // Each worker is reached by its route's host.
-  for (const n of ["a", "b", "capped", "limited", "bare"]) {
+  for (const n of ["a", "b", "capped", "limited", "bare", "wrongkey"]) {
     workers[n] = { fetch: (url, init) => mf.dispatchFetch(url.replace("http://worker", `http://${n}.test`), init) };
   }
 });
@@ -307,3 +308,68 @@ describe("account-wide and network limits", () => {
     for (let i = 0; i < 3; i++) assert.equal((await capture(workers.bare, t)).status, 200);
   });
 });
+
+describe("what reaches the page from the provider", () => {
+  test("a provider's Retry-After is passed on and a throttled recognition is not resent", async () => {
+    await armFault("RecognizeQuotaInvoice", "throttle;retry-after=120;times=1");
+    const before = await upstreamCalls();
+    const r = await capture(workers.bare, hsToken());
+    assert.equal(r.status, 429, r.text);
+    assert.equal(r.headers.get("retry-after"), "120");
+    assert.equal(await upstreamCalls(), before + 1);
+  });
+
+  test("a 5xx after the provider may have done the work is not resent", async () => {
+    await armFault("RecognizeQuotaInvoice", "status=503;times=1");
+    const before = await upstreamCalls();
+    const r = await capture(workers.bare, hsToken());
+    assert.ok(r.status >= 500, r.text);
+    assert.equal(await upstreamCalls(), before + 1);
+  });
+
+  test("the provider refusing the proxy's own credentials reaches the page as a code, not its text", async () => {
+    const r = await capture(workers.wrongkey, hsToken());
+    assert.equal(r.status, 502, r.text);
+    assert.equal(r.json.error.kind, "auth", r.text);
+    assert.match(r.json.error.message, /^the provider refused the proxy's call \(/);
+    assert.ok(r.json.error.requestId, r.text);
+  });
+
+  test("the detailed licence record needs its own scope", async () => {
+    const basic = issueCaptureToken(SECRET, { scope: "tencent.bizLicense", audience: AUDIENCE });
+    const r = await workers.bare.fetch("http://worker/v1/tencent/biz-license?detailed=1", {
+      method: "POST",
+      headers: { authorization: `Bearer ${basic}`, "content-type": "application/json", origin: ORIGIN },
+      body: JSON.stringify({ regNum: "91110108EMU0000159", name: "x" }),
+    });
+    assert.equal(r.status, 403);
+    assert.equal((await r.json()).error.code, "token.scope");
+  });
+
+  test("a page cannot choose the enterprise project", async () => {
+    const t = hsToken();
+    const r = await workers.bare.fetch(`http://worker${ROUTE}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${t}`, "content-type": "application/json", origin: ORIGIN },
+      body: JSON.stringify({ image: INVOICE.toString("base64"), enterpriseProjectId: "0" }),
+    });
+    assert.equal(r.status, 400);
+    assert.match((await r.json()).error.message, /HUAWEI_ENTERPRISE_PROJECT_ID/);
+  });
+
+  test("failed admin attempts are throttled per address", async () => {
+    const statuses = [];
+    for (let i = 0; i < 12; i++) {
+      const r = await workers.bare.fetch("http://worker/v1/admin/tokens/revoke", {
+        method: "POST",
+        headers: { authorization: "Bearer wrong-guess", "content-type": "application/json", "cf-connecting-ip": "198.51.100.4" },
+        body: "{}",
+      });
+      statuses.push(r.status);
+      await r.arrayBuffer();
+    }
+    assert.deepEqual(statuses.slice(0, 10), Array(10).fill(401));
+    assert.deepEqual(statuses.slice(10), [429, 429]);
+  });
+});
+
