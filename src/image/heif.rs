@@ -403,6 +403,10 @@ fn clap(body: &[u8], w: u32, h: u32) -> Step<(u32, u32)> {
 /// The `output_width`/`output_height` of an ImageGrid item's data.
 fn grid_size(d: &[u8]) -> Step<(u32, u32)> {
     let short = || corrupt("grid data too short");
+    // Only version 0 is defined; libheif does not read another as a grid either.
+    if *d.first().ok_or_else(short)? != 0 {
+        return Err(corrupt("grid data of an unknown version"));
+    }
     let flags = *d.get(1).ok_or_else(short)?;
     let (w, h) = if flags & 1 == 0 {
         let w = arr(d, 4).map(u16::from_be_bytes).ok_or_else(short)?;
@@ -721,6 +725,7 @@ mod tests {
         // A grid without iloc, with data cut short, an iden without dimg.
         assert!(run(&derived(b"grid", &[], &[], None)).is_none());
         assert!(run(&derived(b"grid", &[], &[], Some(&[0, 0, 1]))).is_none());
+        assert!(run(&derived(b"grid", &[], &[], Some(&[1, 0, 1, 1, 0, 100, 0, 90]))).is_none());
         let mut f = derived(b"iden", &[], &[], None);
         let at = f.windows(4).position(|w| w == b"dimg").unwrap_or(0);
         f[at..at + 4].copy_from_slice(b"thmb");
