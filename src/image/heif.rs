@@ -242,9 +242,9 @@ fn read_meta(input: Input<'_>, meta: &[u8]) -> Step<(u32, u32, u8)> {
 
 /// The displayed geometry of item `id`: a coded item's `ispe`, a `grid`'s
 /// output size, an `iden`'s source; then its own clap/irot/imir in ipma order.
-/// None when no ipma lists the item.
+/// None for a coded item that no ipma lists.
 fn geometry(input: Input<'_>, m: &Meta<'_>, id: u32, depth: usize) -> Step<Option<Geometry>> {
-    let Some(props) = item_props(m, id)? else { return Ok(None) };
+    let props = item_props(m, id)?;
     let base = match item_type(m.body, id)? {
         Some(t) if &t == b"grid" => {
             let data = item_data(input, m.body, id)?;
@@ -261,6 +261,12 @@ fn geometry(input: Input<'_>, m: &Meta<'_>, id: u32, depth: usize) -> Step<Optio
             Some(g.ok_or_else(|| corrupt("iden source has no properties"))?)
         }
         _ => None,
+    };
+    // A derived item has its size without properties; a coded one needs its ispe.
+    let props = match (base, props) {
+        (_, Some(p)) => p,
+        (Some(_), None) => Vec::new(),
+        (None, None) => return Ok(None),
     };
     let mut g = match base {
         Some(g) => g,
@@ -718,6 +724,22 @@ mod tests {
         assert_eq!(run(&f), Some((Format::Heif, 64, 48, 4)));
         let c = clap_box((29, 1), (48, 1), (0, 1), (0, 1));
         assert_eq!(run(&derived(b"iden", &[c], &[], None)), Some((Format::Heif, 29, 48, 1)));
+    }
+
+    #[test]
+    fn derived_primaries_unlisted_in_ipma_keep_their_own_size() {
+        // A grid or iden primary that ipma does not list still has its own
+        // size; the largest ispe would be a tile's or the source's.
+        let unlist = |mut f: Vec<u8>| {
+            let at = f.windows(4).position(|w| w == b"ipma").unwrap_or(0) + 4 + 8;
+            f[at..at + 2].copy_from_slice(&[0, 9]);
+            f
+        };
+        let grid = [0, 0, 1, 1, 0, 100, 0, 90];
+        let f = unlist(derived(b"grid", &[], &[], Some(&grid)));
+        assert_eq!(run(&f), Some((Format::Heif, 100, 90, 1)));
+        let f = unlist(derived(b"iden", &[], &[bx(b"irot", &[1])], None));
+        assert_eq!(run(&f), Some((Format::Heif, 64, 48, 8)));
     }
 
     #[test]
