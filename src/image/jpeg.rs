@@ -20,6 +20,9 @@ const MAX_GAP: usize = 65_537;
 const MAX_STRAY: usize = 1 << 20;
 /// Bytes asked for at once while scanning a gap, so a prefix reader takes few steps.
 const GAP_PREFETCH: usize = 4096;
+/// Segments after which a marker past the prefix asks GAP_PREFETCH bytes: real
+/// files have tens, and a file of thousands of tiny segments then takes few steps.
+const FEW_SEGMENTS: usize = 64;
 
 /// True when `b` starts with SOI followed by a marker byte.
 pub fn matches(b: &[u8]) -> bool {
@@ -71,8 +74,11 @@ pub(crate) fn read(input: Input<'_>) -> Step<Found> {
     let mut orientation = 1;
     let mut seen_exif = false;
     let mut stray = 0usize;
-    for _ in 0..MAX_SEGMENTS {
+    for n in 0..MAX_SEGMENTS {
         // One step fetches the marker, its length, a frame header or an EXIF lead.
+        if n >= FEW_SEGMENTS && input.prefetch(pos, PREFETCH).is_err() {
+            input.prefetch(pos, GAP_PREFETCH)?;
+        }
         input.prefetch(pos, PREFETCH)?;
         let marker = next_marker(input, &mut pos, &mut stray)?;
         match marker {
@@ -177,6 +183,32 @@ mod tests {
         f.extend(sof(0xC0, 1, 1));
         let r = read(Input { data: &f[..100], total: f.len() as u64 });
         assert!(matches!(r, Err(Stop::More(n)) if n == 2 + 60004 + PREFETCH));
+    }
+
+    /// NeedMore steps from an empty prefix to the result.
+    fn steps(f: &[u8]) -> (usize, Option<(u32, u32)>) {
+        let (mut have, mut n) = (0, 0);
+        loop {
+            match read(Input { data: &f[..have], total: f.len() as u64 }) {
+                Err(Stop::More(m)) if m > have && n < 10_000 => (have, n) = (m, n + 1),
+                r => return (n, r.ok().map(|x| (x.width, x.height))),
+            }
+        }
+    }
+
+    #[test]
+    fn thousands_of_tiny_segments_take_few_steps() {
+        let mut f = vec![0xFF, 0xD8];
+        for _ in 0..4000 {
+            f.extend([0xFF, 0xFE, 0, 2]);
+        }
+        f.extend(sof(0xC0, 30, 20));
+        let (n, size) = steps(&f);
+        assert_eq!(size, Some((30, 20)));
+        assert!(n <= FEW_SEGMENTS + 8, "{n} steps");
+        // Past the segment bound it is still refused.
+        f.splice(2..2, [0xFF, 0xFE, 0, 2].repeat(MAX_SEGMENTS));
+        assert!(matches!(run(&f), Err(Stop::Fail(_))));
     }
 
     #[test]
