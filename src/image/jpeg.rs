@@ -85,6 +85,10 @@ pub(crate) fn read(input: Input<'_>) -> Step<Found> {
             // Standalone markers carry no length.
             0x01 | 0xD0..=0xD7 => continue,
             0xD8..=0xDA => return Err(corrupt("no JPEG frame header before the scan")),
+            // Reserved, JPG, DHP, EXP and JPGn: libjpeg stops at them, and so do Chromium and Pillow.
+            0x02..=0xBF | 0xC8 | 0xDE | 0xDF | 0xF0..=0xFD => {
+                return Err(corrupt("a reserved JPEG marker before the frame header"))
+            }
             _ => {}
         }
         let mut len = usize::from(u16::from_be_bytes(input.array::<2>(pos)?));
@@ -247,6 +251,29 @@ mod tests {
             let mut f = vec![0xFF, 0xD8, 0xFF, m, 0, 1];
             f.extend(sof(0xC0, 29, 100));
             assert_eq!(size(&f), Some((29, 100)), "marker {m:x}");
+        }
+    }
+
+    #[test]
+    fn reserved_markers_are_refused_as_libjpeg_refuses_them() {
+        let code = |m: u8| {
+            let mut f = vec![0xFF, 0xD8];
+            f.extend(seg(0xE0, b"JFIF\0\x01\x01\0\0\x01\0\x01\0\0"));
+            f.extend(if matches!(m, 0x01 | 0xD0) { vec![0xFF, m] } else { seg(m, &[0, 0]) });
+            f.extend(sof(0xC0, 29, 100));
+            match run(&f) {
+                Ok(x) => format!("{}x{}", x.width, x.height),
+                Err(Stop::Fail(e)) => e.code().to_owned(),
+                Err(Stop::More(_)) => "more".to_owned(),
+            }
+        };
+        // Chromium decodes these: TEM, RST0, DNL, DRI before the frame header.
+        for m in [0x01, 0xD0, 0xDC, 0xDD] {
+            assert_eq!(code(m), "29x100", "marker {m:x}");
+        }
+        // Chromium, Pillow and libjpeg refuse reserved markers, JPG and JPGn.
+        for m in [0x02, 0x4F, 0xB5, 0xBF, 0xC8, 0xDE, 0xDF, 0xF0, 0xF7, 0xFD] {
+            assert_eq!(code(m), "image.corrupt", "marker {m:x}");
         }
     }
 
