@@ -457,12 +457,17 @@ fn item_data<'a>(input: Input<'a>, body: &'a [u8], id: u32) -> Step<&'a [u8]> {
         let (o, l) = first.ok_or_else(no)?;
         let start = base.checked_add(o).ok_or_else(short)?;
         // Grid data is 8 or 12 bytes; read no more whatever the length says.
-        let len = offset(l.min(12))?;
+        // A length of 0 runs to the end of the file or idat (ISO/IEC 14496-12).
+        let len = offset(if l == 0 { 12 } else { l.min(12) })?;
+        let s = offset(start)?;
         return match method {
-            0 => input.bytes(offset(start)?, len),
+            0 => {
+                let left = offset(input.total.saturating_sub(start))?;
+                input.bytes(s, if l == 0 { len.min(left) } else { len })
+            }
             1 => {
                 let idat = child(body, b"idat")?.ok_or_else(|| corrupt("no idat box"))?;
-                let s = offset(start)?;
+                let len = if l == 0 { len.min(idat.len().saturating_sub(s)) } else { len };
                 idat.get(s..add(s, len)?).ok_or_else(|| corrupt("grid data runs past idat"))
             }
             _ => Err(corrupt("grid data held in another item")),
@@ -632,6 +637,16 @@ mod tests {
         assert_eq!(run(&f), Some((Format::Heif, 64, 48, 4)));
         let c = clap_box((29, 1), (48, 1), (0, 1), (0, 1));
         assert_eq!(run(&derived(b"iden", &[c], &[], None)), Some((Format::Heif, 29, 48, 1)));
+    }
+
+    #[test]
+    fn a_grid_extent_of_length_0_runs_to_the_end_of_idat() {
+        let grid = [0, 0, 1, 1, 0, 100, 0, 90];
+        let mut f = derived(b"grid", &[], &[], Some(&grid));
+        // iloc body: 16 bytes of header and item fields, then offset and length.
+        let at = f.windows(4).position(|w| w == b"iloc").unwrap_or(0) + 4 + 20;
+        f[at..at + 4].copy_from_slice(&[0; 4]);
+        assert_eq!(run(&f), Some((Format::Heif, 100, 90, 1)));
     }
 
     #[test]
