@@ -6,6 +6,7 @@
 //! takes a `grid`'s output size or an `iden`'s source (via `dimg`), then its
 //! own transforms. Without `pitm`/`ipma` the largest `ispe` is taken, orientation 1.
 
+use super::clap;
 use super::detect::{self, Kind};
 use super::read::{add, arr, corrupt, offset, Input, Step, Stop};
 use super::{Format, Found};
@@ -242,9 +243,9 @@ fn read_meta(input: Input<'_>, meta: &[u8]) -> Step<(u32, u32, u8)> {
 
 /// The displayed geometry of item `id`: a coded item's `ispe`, a `grid`'s
 /// output size, an `iden`'s source; then its own clap/irot/imir in ipma order.
-/// None when no ipma lists the item.
+/// None for a coded item that no ipma lists.
 fn geometry(input: Input<'_>, m: &Meta<'_>, id: u32, depth: usize) -> Step<Option<Geometry>> {
-    let Some(props) = item_props(m, id)? else { return Ok(None) };
+    let props = item_props(m, id)?;
     let base = match item_type(m.body, id)? {
         Some(t) if &t == b"grid" => {
             let data = item_data(input, m.body, id)?;
@@ -262,6 +263,12 @@ fn geometry(input: Input<'_>, m: &Meta<'_>, id: u32, depth: usize) -> Step<Optio
         }
         _ => None,
     };
+    // A derived item has its size without properties; a coded one needs its ispe.
+    let props = match (base, props) {
+        (_, Some(p)) => p,
+        (Some(_), None) => Vec::new(),
+        (None, None) => return Ok(None),
+    };
     let mut g = match base {
         Some(g) => g,
         None => {
@@ -271,20 +278,26 @@ fn geometry(input: Input<'_>, m: &Meta<'_>, id: u32, depth: usize) -> Step<Optio
         }
     };
     for (typ, body) in props {
-        match &typ {
-            b"irot" => g.turn = g.turn.rotate_ccw(body.first().copied().unwrap_or(0)),
-            b"imir" => g.turn = g.turn.mirror(body.first().copied().unwrap_or(0)),
-            b"clap" => {
-                // A crop after a quarter turn names the coded height as its width.
-                let swapped = g.turn.r % 2 == 1;
-                let (cw, ch) = if swapped { (g.h, g.w) } else { (g.w, g.h) };
-                let (nw, nh) = clap(body, cw, ch)?;
-                (g.w, g.h) = if swapped { (nh, nw) } else { (nw, nh) };
-            }
-            _ => {}
-        }
+        g = transform(g, typ, body)?;
     }
     Ok(Some(g))
+}
+
+/// `g` after one property: irot and imir turn it, clap crops it, others leave it.
+fn transform(mut g: Geometry, typ: [u8; 4], body: &[u8]) -> Step<Geometry> {
+    match &typ {
+        b"irot" => g.turn = g.turn.rotate_ccw(body.first().copied().unwrap_or(0)),
+        b"imir" => g.turn = g.turn.mirror(body.first().copied().unwrap_or(0)),
+        b"clap" => {
+            // A crop after a quarter turn names the coded height as its width.
+            let swapped = g.turn.r % 2 == 1;
+            let (cw, ch) = if swapped { (g.h, g.w) } else { (g.w, g.h) };
+            let (nw, nh) = clap::crop(body, cw, ch)?;
+            (g.w, g.h) = if swapped { (nh, nw) } else { (nw, nh) };
+        }
+        _ => {}
+    }
+    Ok(g)
 }
 
 /// The properties associated with item `id`, in ipma order, if an ipma lists it.
@@ -342,47 +355,13 @@ fn ipma_list<'a>(ipma: &[u8], ipco: &'a [u8], id: u32) -> Step<Option<Vec<Bx<'a>
     Ok(None)
 }
 
-/// Rounds `n / d` (d > 0) half up, exactly.
-fn round_div(n: i128, d: i128) -> i128 {
-    (2 * n + d).div_euclid(2 * d)
-}
-
-/// One dimension of a clean aperture over `size` coded pixels, as libheif
-/// crops it: centre `(size-1)/2 + off`, edges `centre ± (ext-1)/2`, each
-/// rounded and clamped to the image. All in i128 rationals: no overflow.
-fn aperture(size: u32, ext: (u32, u32), off: (i32, u32)) -> Step<u32> {
-    let (en, ed) = (i128::from(ext.0), i128::from(ext.1));
-    let (on, od) = (i128::from(off.0), i128::from(off.1));
-    if ed == 0 || od == 0 || en == 0 {
-        return Err(corrupt("clap box has a zero denominator or extent"));
-    }
-    // left = on/od + (size-1)/2 - (en/ed - 1)/2, over the denominator 2·od·ed.
-    let den = 2 * od * ed;
-    let s = i128::from(size);
-    let left = 2 * on * ed + (s - 1) * od * ed - (en - ed) * od;
-    let right = left + 2 * (en - ed) * od;
-    let max = s - 1;
-    let (l, r) = (round_div(left, den), round_div(right, den));
-    if r < 0 || l > max || r < l {
-        return Err(corrupt("clap aperture lies outside the image"));
-    }
-    u32::try_from(r.min(max) - l.max(0) + 1).map_err(|_| corrupt("clap size"))
-}
-
-/// The size a `clap` body crops `w`×`h` to.
-fn clap(body: &[u8], w: u32, h: u32) -> Step<(u32, u32)> {
-    let f = |i: usize| arr(body, i * 4).map(u32::from_be_bytes);
-    let v: Option<[u32; 8]> = (|| Some([f(0)?, f(1)?, f(2)?, f(3)?, f(4)?, f(5)?, f(6)?, f(7)?]))();
-    let v = v.ok_or_else(|| corrupt("clap box too short"))?;
-    // Offsets are signed; extents and denominators unsigned (ISO/IEC 14496-12).
-    let cw = aperture(w, (v[0], v[1]), (v[4] as i32, v[5]))?;
-    let ch = aperture(h, (v[2], v[3]), (v[6] as i32, v[7]))?;
-    Ok((cw, ch))
-}
-
 /// The `output_width`/`output_height` of an ImageGrid item's data.
 fn grid_size(d: &[u8]) -> Step<(u32, u32)> {
     let short = || corrupt("grid data too short");
+    // Only version 0 is defined; libheif does not read another as a grid either.
+    if *d.first().ok_or_else(short)? != 0 {
+        return Err(corrupt("grid data of an unknown version"));
+    }
     let flags = *d.get(1).ok_or_else(short)?;
     let (w, h) = if flags & 1 == 0 {
         let w = arr(d, 4).map(u16::from_be_bytes).ok_or_else(short)?;
@@ -478,12 +457,17 @@ fn item_data<'a>(input: Input<'a>, body: &'a [u8], id: u32) -> Step<&'a [u8]> {
         let (o, l) = first.ok_or_else(no)?;
         let start = base.checked_add(o).ok_or_else(short)?;
         // Grid data is 8 or 12 bytes; read no more whatever the length says.
-        let len = offset(l.min(12))?;
+        // A length of 0 runs to the end of the file or idat (ISO/IEC 14496-12).
+        let len = offset(if l == 0 { 12 } else { l.min(12) })?;
+        let s = offset(start)?;
         return match method {
-            0 => input.bytes(offset(start)?, len),
+            0 => {
+                let left = offset(input.total.saturating_sub(start))?;
+                input.bytes(s, if l == 0 { len.min(left) } else { len })
+            }
             1 => {
                 let idat = child(body, b"idat")?.ok_or_else(|| corrupt("no idat box"))?;
-                let s = offset(start)?;
+                let len = if l == 0 { len.min(idat.len().saturating_sub(s)) } else { len };
                 idat.get(s..add(s, len)?).ok_or_else(|| corrupt("grid data runs past idat"))
             }
             _ => Err(corrupt("grid data held in another item")),
@@ -587,12 +571,6 @@ mod tests {
         let c = clap_box((10, 1), (25, 1), (0, 1), (0, 1));
         let r = run(&file(b"heic", &[bx(b"irot", &[1]), c]));
         assert_eq!(r, Some((Format::Heif, 25, 10, 8)));
-        // Halves, a shifted centre clamped at the edge, extremes without overflow.
-        assert_eq!(aperture(64, (58, 2), (0, 1)).ok(), Some(29));
-        assert_eq!(aperture(64, (32, 1), (30, 1)).ok(), Some(18));
-        assert_eq!(aperture(u32::MAX, (u32::MAX, 1), (i32::MIN, 1)).ok(), Some((1 << 31) - 1));
-        assert!(aperture(64, (32, 0), (0, 1)).is_err());
-        assert!(aperture(64, (8, 1), (1000, 1)).is_err());
         assert!(run(&file(b"heic", &[bx(b"clap", &[0; 12])])).is_none());
     }
 
@@ -662,10 +640,37 @@ mod tests {
     }
 
     #[test]
+    fn a_grid_extent_of_length_0_runs_to_the_end_of_idat() {
+        let grid = [0, 0, 1, 1, 0, 100, 0, 90];
+        let mut f = derived(b"grid", &[], &[], Some(&grid));
+        // iloc body: 16 bytes of header and item fields, then offset and length.
+        let at = f.windows(4).position(|w| w == b"iloc").unwrap_or(0) + 4 + 20;
+        f[at..at + 4].copy_from_slice(&[0; 4]);
+        assert_eq!(run(&f), Some((Format::Heif, 100, 90, 1)));
+    }
+
+    #[test]
+    fn derived_primaries_unlisted_in_ipma_keep_their_own_size() {
+        // A grid or iden primary that ipma does not list still has its own
+        // size; the largest ispe would be a tile's or the source's.
+        let unlist = |mut f: Vec<u8>| {
+            let at = f.windows(4).position(|w| w == b"ipma").unwrap_or(0) + 4 + 8;
+            f[at..at + 2].copy_from_slice(&[0, 9]);
+            f
+        };
+        let grid = [0, 0, 1, 1, 0, 100, 0, 90];
+        let f = unlist(derived(b"grid", &[], &[], Some(&grid)));
+        assert_eq!(run(&f), Some((Format::Heif, 100, 90, 1)));
+        let f = unlist(derived(b"iden", &[], &[bx(b"irot", &[1])], None));
+        assert_eq!(run(&f), Some((Format::Heif, 64, 48, 8)));
+    }
+
+    #[test]
     fn derived_primaries_without_their_data_fail() {
         // A grid without iloc, with data cut short, an iden without dimg.
         assert!(run(&derived(b"grid", &[], &[], None)).is_none());
         assert!(run(&derived(b"grid", &[], &[], Some(&[0, 0, 1]))).is_none());
+        assert!(run(&derived(b"grid", &[], &[], Some(&[1, 0, 1, 1, 0, 100, 0, 90]))).is_none());
         let mut f = derived(b"iden", &[], &[], None);
         let at = f.windows(4).position(|w| w == b"dimg").unwrap_or(0);
         f[at..at + 4].copy_from_slice(b"thmb");

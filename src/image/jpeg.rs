@@ -20,6 +20,9 @@ const MAX_GAP: usize = 65_537;
 const MAX_STRAY: usize = 1 << 20;
 /// Bytes asked for at once while scanning a gap, so a prefix reader takes few steps.
 const GAP_PREFETCH: usize = 4096;
+/// Segments after which a marker past the prefix asks GAP_PREFETCH bytes: real
+/// files have tens, and a file of thousands of tiny segments then takes few steps.
+const FEW_SEGMENTS: usize = 64;
 
 /// True when `b` starts with SOI followed by a marker byte.
 pub fn matches(b: &[u8]) -> bool {
@@ -71,14 +74,21 @@ pub(crate) fn read(input: Input<'_>) -> Step<Found> {
     let mut orientation = 1;
     let mut seen_exif = false;
     let mut stray = 0usize;
-    for _ in 0..MAX_SEGMENTS {
+    for n in 0..MAX_SEGMENTS {
         // One step fetches the marker, its length, a frame header or an EXIF lead.
+        if n >= FEW_SEGMENTS && input.prefetch(pos, PREFETCH).is_err() {
+            input.prefetch(pos, GAP_PREFETCH)?;
+        }
         input.prefetch(pos, PREFETCH)?;
         let marker = next_marker(input, &mut pos, &mut stray)?;
         match marker {
             // Standalone markers carry no length.
             0x01 | 0xD0..=0xD7 => continue,
             0xD8..=0xDA => return Err(corrupt("no JPEG frame header before the scan")),
+            // Reserved, JPG, DHP, EXP and JPGn: libjpeg stops at them, and so do Chromium and Pillow.
+            0x02..=0xBF | 0xC8 | 0xDE | 0xDF | 0xF0..=0xFD => {
+                return Err(corrupt("a reserved JPEG marker before the frame header"))
+            }
             _ => {}
         }
         let mut len = usize::from(u16::from_be_bytes(input.array::<2>(pos)?));
@@ -179,6 +189,32 @@ mod tests {
         assert!(matches!(r, Err(Stop::More(n)) if n == 2 + 60004 + PREFETCH));
     }
 
+    /// NeedMore steps from an empty prefix to the result.
+    fn steps(f: &[u8]) -> (usize, Option<(u32, u32)>) {
+        let (mut have, mut n) = (0, 0);
+        loop {
+            match read(Input { data: &f[..have], total: f.len() as u64 }) {
+                Err(Stop::More(m)) if m > have && n < 10_000 => (have, n) = (m, n + 1),
+                r => return (n, r.ok().map(|x| (x.width, x.height))),
+            }
+        }
+    }
+
+    #[test]
+    fn thousands_of_tiny_segments_take_few_steps() {
+        let mut f = vec![0xFF, 0xD8];
+        for _ in 0..4000 {
+            f.extend([0xFF, 0xFE, 0, 2]);
+        }
+        f.extend(sof(0xC0, 30, 20));
+        let (n, size) = steps(&f);
+        assert_eq!(size, Some((30, 20)));
+        assert!(n <= FEW_SEGMENTS + 8, "{n} steps");
+        // Past the segment bound it is still refused.
+        f.splice(2..2, [0xFF, 0xFE, 0, 2].repeat(MAX_SEGMENTS));
+        assert!(matches!(run(&f), Err(Stop::Fail(_))));
+    }
+
     #[test]
     fn bad_lengths_and_missing_frames_fail() {
         assert!(run(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 1]).is_err());
@@ -215,6 +251,29 @@ mod tests {
             let mut f = vec![0xFF, 0xD8, 0xFF, m, 0, 1];
             f.extend(sof(0xC0, 29, 100));
             assert_eq!(size(&f), Some((29, 100)), "marker {m:x}");
+        }
+    }
+
+    #[test]
+    fn reserved_markers_are_refused_as_libjpeg_refuses_them() {
+        let code = |m: u8| {
+            let mut f = vec![0xFF, 0xD8];
+            f.extend(seg(0xE0, b"JFIF\0\x01\x01\0\0\x01\0\x01\0\0"));
+            f.extend(if matches!(m, 0x01 | 0xD0) { vec![0xFF, m] } else { seg(m, &[0, 0]) });
+            f.extend(sof(0xC0, 29, 100));
+            match run(&f) {
+                Ok(x) => format!("{}x{}", x.width, x.height),
+                Err(Stop::Fail(e)) => e.code().to_owned(),
+                Err(Stop::More(_)) => "more".to_owned(),
+            }
+        };
+        // Chromium decodes these: TEM, RST0, DNL, DRI before the frame header.
+        for m in [0x01, 0xD0, 0xDC, 0xDD] {
+            assert_eq!(code(m), "29x100", "marker {m:x}");
+        }
+        // Chromium, Pillow and libjpeg refuse reserved markers, JPG and JPGn.
+        for m in [0x02, 0x4F, 0xB5, 0xBF, 0xC8, 0xDE, 0xDF, 0xF0, 0xF7, 0xFD] {
+            assert_eq!(code(m), "image.corrupt", "marker {m:x}");
         }
     }
 

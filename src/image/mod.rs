@@ -22,6 +22,7 @@
 
 mod bmp;
 pub mod body;
+mod clap;
 mod detect;
 mod document;
 mod exif;

@@ -184,4 +184,32 @@ mod tests {
         b.extend(70_000u64.to_le_bytes());
         assert!(matches!(run(&b), Err(super::super::read::Stop::Fail(_))));
     }
+
+    #[test]
+    fn the_largest_classic_ifd_is_read_and_fetched_at_once() {
+        // 65,535 entries, the size tags last: all 786 KB of entries are read.
+        let mut e: Vec<(u16, u16, u32)> = (0..65_533).map(|i| (i as u16, 3, 0)).collect();
+        e.extend([(256, 3, 5), (257, 3, 7)]);
+        let t = tiff(&e, 0);
+        assert_eq!(run(&t).ok().map(|f| (f.width, f.height)), Some((5, 7)));
+        // From an empty prefix: header, IFD offset, IFD lead, then every entry at once.
+        let (mut have, mut steps) = (0, 0);
+        let found = loop {
+            match read(Input { data: &t[..have], total: t.len() as u64 }) {
+                Err(super::super::read::Stop::More(n)) if n > have && steps < 8 => {
+                    (have, steps) = (n, steps + 1);
+                }
+                r => break r.ok().map(|f| (f.width, f.height)),
+            }
+        };
+        assert_eq!((found, steps), (Some((5, 7)), 4));
+        // The same count with its entries cut short is truncated, not refused.
+        let cut = &t[..t.len() / 2];
+        let r = read(Input { data: cut, total: cut.len() as u64 });
+        let code = match r {
+            Err(super::super::read::Stop::Fail(e)) => Some(e.code().to_owned()),
+            _ => None,
+        };
+        assert_eq!(code.as_deref(), Some("image.truncated"));
+    }
 }
