@@ -91,20 +91,56 @@ impl std::fmt::Display for Dropped {
 
 impl std::error::Error for Dropped {}
 
+/// The listen backlog: room for every connection a burst of clients opens
+/// before the accept loop takes them (the kernel caps it at `somaxconn`).
+pub const BACKLOG: u32 = 1024;
+
+/// Binds `addr` with [`BACKLOG`]; std's and mio's `bind` listen with 128,
+/// which a burst of a few hundred connects overflows.
+pub async fn bind(addr: &str) -> io::Result<TcpListener> {
+    let mut last = io::Error::new(io::ErrorKind::InvalidInput, "no address to bind");
+    for a in tokio::net::lookup_host(addr).await? {
+        let socket = if a.is_ipv4() {
+            tokio::net::TcpSocket::new_v4()
+        } else {
+            tokio::net::TcpSocket::new_v6()
+        };
+        match socket.and_then(|s| {
+            s.set_reuseaddr(true)?;
+            s.bind(a)?;
+            s.listen(BACKLOG)
+        }) {
+            Ok(l) => return Ok(l),
+            Err(e) => last = e,
+        }
+    }
+    Err(last)
+}
+
+/// Whether an accept error concerns only the one connection (the peer gave
+/// up before it was taken), so the loop takes the next one at once.
+fn per_connection(e: &io::Error) -> bool {
+    use io::ErrorKind::{ConnectionAborted, ConnectionReset, Interrupted, WouldBlock};
+    matches!(e.kind(), ConnectionAborted | ConnectionReset | Interrupted | WouldBlock)
+}
+
 /// Serves connections until the task is dropped.
 pub async fn serve(listener: TcpListener, state: Arc<State>) {
     loop {
-        let (stream, _) = match listener.accept().await {
-            Ok(conn) => conn,
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            Err(e) if per_connection(&e) => continue,
             Err(_) => {
-                // Out of file descriptors or similar: back off briefly.
+                // Out of file descriptors or memory: back off briefly.
                 tokio::time::sleep(Duration::from_millis(20)).await;
                 continue;
             }
         };
+        let open = state.accepted();
         let _ = stream.set_nodelay(true);
         let state = Arc::clone(&state);
         tokio::spawn(async move {
+            let _open = open;
             let svc = service_fn(move |req| handle(Arc::clone(&state), req));
             let _ = http1::Builder::new()
                 .timer(TokioTimer::new())

@@ -2,7 +2,8 @@
 //! and APIG apps (changed by requests), fault counters and per-route stats.
 
 use std::collections::BTreeMap;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -125,6 +126,17 @@ pub struct State {
     faults: Mutex<Counters>,
     armed: Mutex<BTreeMap<&'static str, String>>,
     stats: Mutex<BTreeMap<&'static str, RouteStats>>,
+    accepted: AtomicU64,
+    closed: AtomicU64,
+}
+
+/// Counts one accepted connection as open until it is dropped.
+pub struct OpenConnection(Arc<State>);
+
+impl Drop for OpenConnection {
+    fn drop(&mut self) {
+        self.0.closed.fetch_add(1, Ordering::Relaxed);
+    }
 }
 
 const SECRETS: &str = include_str!("../fixtures/secrets.json");
@@ -161,6 +173,8 @@ impl State {
             faults: Mutex::new(Counters::default()),
             armed: Mutex::new(BTreeMap::new()),
             stats: Mutex::new(BTreeMap::new()),
+            accepted: AtomicU64::new(0),
+            closed: AtomicU64::new(0),
         })
     }
 
@@ -194,6 +208,12 @@ impl State {
         lock(&self.armed).get(route).cloned()
     }
 
+    /// Counts a connection the accept loop took; it stays open until the guard drops.
+    pub fn accepted(self: &Arc<Self>) -> OpenConnection {
+        self.accepted.fetch_add(1, Ordering::Relaxed);
+        OpenConnection(Arc::clone(self))
+    }
+
     /// Updates one route's counts.
     pub fn count(&self, route: &'static str, faulted: bool) {
         let mut stats = lock(&self.stats);
@@ -217,7 +237,12 @@ impl State {
             total.faulted += s.faulted;
             routes.insert((*name).to_owned(), serde_json::to_value(s).unwrap_or(Value::Null));
         }
-        serde_json::json!({ "routes": routes, "total": total })
+        // Connections are counted since start (a reset leaves them): tests
+        // pace their connects on `accepted` and see `open` ones held at once.
+        let accepted = self.accepted.load(Ordering::Relaxed);
+        let open = accepted.saturating_sub(self.closed.load(Ordering::Relaxed));
+        let connections = serde_json::json!({ "accepted": accepted, "open": open });
+        serde_json::json!({ "routes": routes, "total": total, "connections": connections })
     }
 
     /// Back to the start: secrets re-seeded, apps, counters and stats cleared.

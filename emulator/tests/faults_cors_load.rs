@@ -220,23 +220,54 @@ fn rss_kb(pid: u32) -> u64 {
     line.split_whitespace().nth(1).unwrap().parse().unwrap()
 }
 
+/// Connects opened before the server has accepted the earlier ones, at most.
+const WAVE: usize = 50;
+
+/// Opens `n` connections in waves of [`WAVE`], each wave only once the
+/// server has accepted the one before, so its accept queue never holds more
+/// than a wave (well under any listen backlog, even a `somaxconn` of 128).
+fn open_paced(emu: &Emulator, n: usize) -> Vec<std::net::TcpStream> {
+    // Each stats call is a connection of its own, counted as it is accepted:
+    // `base` holds the first, `polls` the later ones.
+    let base = emu.stats()["connections"]["accepted"].as_u64().unwrap();
+    let mut polls = 0;
+    let mut conns = Vec::with_capacity(n);
+    while conns.len() < n {
+        for _ in 0..WAVE.min(n - conns.len()) {
+            conns.push(std::net::TcpStream::connect(("127.0.0.1", emu.port)).expect("connect"));
+        }
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            polls += 1;
+            let accepted = emu.stats()["connections"]["accepted"].as_u64().unwrap();
+            if accepted >= base + (conns.len() + polls) as u64 {
+                break;
+            }
+            assert!(Instant::now() < deadline, "{accepted} of {} accepted", conns.len());
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+    conns
+}
+
 #[test]
 fn holds_500_concurrent_connections() {
     let emu = Emulator::start(&[]);
     let before = rss_kb(emu.pid());
     let body = serde_json::to_vec(&json!({ "image": b64(INVOICE_PNG) })).unwrap();
+    let conns = open_paced(&emu, 500);
+    // All 500 are held by the server at once before any request is sent.
+    let open = emu.stats()["connections"]["open"].as_u64().unwrap();
+    assert!(open >= 500, "{open} connections open");
     let barrier = std::sync::Arc::new(std::sync::Barrier::new(500));
     let results: Vec<u16> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..500)
-            .map(|i| {
+        let handles: Vec<_> = conns
+            .into_iter()
+            .enumerate()
+            .map(|(i, conn)| {
                 let (emu, body, barrier) = (&emu, &body, barrier.clone());
                 s.spawn(move || {
-                    // Every connection is open before any request is sent, so the
-                    // server holds all 500 at once; connecting before the barrier
-                    // keeps the 500 handshakes from landing in one burst.
-                    let conn = std::net::TcpStream::connect(("127.0.0.1", emu.port));
                     barrier.wait();
-                    let conn = conn.expect("connect");
                     let raw = if i % 2 == 0 {
                         emu.send_over(conn, "POST", OCR_PATH, &token(), body)
                     } else {

@@ -139,6 +139,13 @@ fn list_validation_codes() {
     let r = emu.send("POST", LIST_PATH, &[], b"{}");
     assert_eq!(r.status, 401);
     assert!(r.json()["error"]["error_code"].is_string(), "{:?}", r.json());
+    // The 403 of an X-Project-Id that is not the path's project: nested too.
+    let other = "/v1/ffffffffffffffffffffffffffffffff/csms/resource_instances/action";
+    let h = emu.hw_signed("POST", other, b"{}", "dev-ak", "dev-sk", now());
+    let r = emu.send("POST", other, &h, b"{}");
+    assert_eq!((r.status, r.code().as_str()), (403, "APIGW.0301"));
+    assert!(r.json()["error_code"].is_null(), "flat envelope: {:?}", r.json());
+    assert!(r.json()["error"]["error_msg"].is_string(), "{:?}", r.json());
 }
 
 #[test]

@@ -145,21 +145,39 @@ pub fn png_header(w: u32, h: u32) -> Vec<u8> {
 #[test]
 fn content_type_must_be_json_as_documented() {
     let emu = Emulator::start(&[]);
-    let body = invoice_body();
-    let with = |ct: Option<&str>| {
-        let mut h = vec![("X-Auth-Token".to_owned(), "dev-token".to_owned())];
-        if let Some(ct) = ct {
-            h.push(("Content-Type".to_owned(), ct.to_owned()));
+    let licence = serde_json::to_vec(&json!({ "image": b64(LICENSE_PNG) })).unwrap();
+    let paths = [
+        (OCR_PATH.to_owned(), invoice_body()),
+        (format!("/v2/{PROJECT}/ocr/business-license"), licence.clone()),
+        (format!("/v2/{PROJECT}/ocr/vat-invoice"), licence),
+    ];
+    for (path, body) in &paths {
+        let with = |ct: Option<&str>| {
+            let mut h = vec![("X-Auth-Token".to_owned(), "dev-token".to_owned())];
+            if let Some(ct) = ct {
+                h.push(("Content-Type".to_owned(), ct.to_owned()));
+            }
+            emu.send("POST", path, &h, body)
+        };
+        for ok in [
+            "application/json",
+            "application/json;charset=UTF-8",
+            "Application/JSON ; charset=utf-8",
+        ] {
+            let r = with(Some(ok));
+            assert_ne!(r.code(), "AIS.0101", "{path} {ok}: {}", r.text());
         }
-        emu.send("POST", OCR_PATH, &h, &body)
+        for bad in [None, Some("text/plain"), Some("application/x-www-form-urlencoded")] {
+            let r = with(bad);
+            assert_eq!((r.status, r.code().as_str()), (400, "AIS.0101"), "{path} {bad:?}");
+        }
+    }
+    let ok = |ct: &str| {
+        let h = vec![
+            ("X-Auth-Token".to_owned(), "dev-token".to_owned()),
+            ("Content-Type".to_owned(), ct.to_owned()),
+        ];
+        emu.send("POST", OCR_PATH, &h, &invoice_body()).status
     };
-    for ok in
-        ["application/json", "application/json;charset=UTF-8", "Application/JSON ; charset=utf-8"]
-    {
-        assert_eq!(with(Some(ok)).status, 200, "{ok}");
-    }
-    for bad in [None, Some("text/plain"), Some("application/x-www-form-urlencoded")] {
-        let r = with(bad);
-        assert_eq!((r.status, r.code().as_str()), (400, "AIS.0101"), "{bad:?}");
-    }
+    assert_eq!(ok("application/json;charset=UTF-8"), 200);
 }

@@ -146,6 +146,9 @@ fn decode_prefix(s: &str, n: usize) -> Vec<u8> {
 }
 
 /// Probes base64 text by decoding only as many bytes as the header needs.
+/// Each later decode at least doubles the prefix (as the JS readers step by
+/// at least 4 KiB): a header of thousands of tiny segments then costs a
+/// dozen decodes, not one per segment.
 pub(crate) fn probe_base64(s: &str, total: u64) -> Result<image::ImageInfo> {
     let mut want: usize = 4096;
     loop {
@@ -159,7 +162,7 @@ pub(crate) fn probe_base64(s: &str, total: u64) -> Result<image::ImageInfo> {
                         "the image header is cut short",
                     ));
                 }
-                want = n;
+                want = n.max(want.saturating_mul(2));
             }
         }
     }

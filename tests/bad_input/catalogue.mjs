@@ -87,7 +87,10 @@ export function build(recipe) {
   return cuts.map((n) => [`@${n}`, buf.subarray(0, n)]);
 }
 
-/** `code` or `code[violation]`. */
+/** The expectation of a value the documents allow: sent upstream, no local error. */
+export const ACCEPTED = "accepted";
+
+/** `code` or `code[violation]` (for `accepted[code]`: a `checkImage` warning). */
 export function parseExpect(s) {
   const m = /^([^[]+)(?:\[([^\]]+)\])?$/.exec(s);
   return { code: m[1], violation: m[2] ?? null };
@@ -142,7 +145,7 @@ export function expectFor(c, runner) {
   if (o === "skip") return null;
   if (runner === "worker" && o === undefined) return null;
   const code = o === undefined || o === "=" ? c.expected : o;
-  return { code: template(code), violation: null, kind: c.kind ?? null };
+  return { ...parseExpect(template(code)), kind: c.kind ?? null, message: c.message ?? null };
 }
 
 /** Checks a thrown error; returns a description of what differs, or null. */
@@ -153,6 +156,7 @@ export function mismatch(e, want) {
   if (typeof e.kind !== "string" || !e.kind) return "no kind";
   if (want.kind && e.kind !== want.kind) return `kind ${e.kind}, expected ${want.kind}`;
   if (typeof e.message !== "string" || !e.message.trim()) return "empty message";
+  if (want.message && !e.message.includes(want.message)) return `message ${JSON.stringify(e.message)} lacks ${JSON.stringify(want.message)}`;
   if (e.message.length > 1200) return `message of ${e.message.length} characters`;
   if (want.violation && !(e.violations ?? []).some((v) => v.code === want.violation)) {
     return `violations ${JSON.stringify((e.violations ?? []).map((v) => v.code))} lack ${want.violation}`;

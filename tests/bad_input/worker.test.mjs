@@ -1,8 +1,9 @@
 // The bad-input catalogue through the edge worker in real workerd (miniflare)
 // against the emulator: every image case (and the parameter and token cases
 // marked for the worker) must be refused with a 4xx JSON error carrying the
-// expected code, nothing may reach the emulator, and the worker must still
-// serve a valid request at the end.
+// expected code, or, when `accepted`, reach the emulator exactly once;
+// nothing else may reach the emulator, and the worker must still serve a
+// valid request at the end.
 //
 //   node --test tests/bad_input/worker.test.mjs   (after bash scripts/build-pkg.sh)
 import assert from "node:assert/strict";
@@ -14,10 +15,17 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { issueCaptureToken } from "ocr-edge";
 import { DEV_CREDENTIALS, startEmulator, startWorker, stopChild } from "../../scripts/demo.mjs";
-import { CAPTURE_OPS, PNG_64x32, TARGET_CALLS, expectFor, imageCases, jsonCases, root, template, unhex } from "./catalogue.mjs";
+import { ACCEPTED, CAPTURE_OPS, PNG_64x32, TARGET_CALLS, expectFor, imageCases, jsonCases, root, template, unhex } from "./catalogue.mjs";
 
 process.env.CARGO_TARGET_DIR ??= path.join(process.env.HOME, ".cache/ocr-edge/target");
 const SECRET = randomBytes(32).toString("hex");
+const ADMIN_SECRET = randomBytes(32).toString("hex");
+/** The admin operations' worker routes (called with the admin secret, from no page). */
+const ADMIN_ROUTES = {
+  "huawei.listSecretResourceInstances": "/v1/admin/csms/list",
+  "huawei.deleteSecretTag": "/v1/admin/csms/delete-tag",
+  "huawei.createApp": "/v1/admin/apig/apps",
+};
 const ORIGIN = "https://app.example";
 const INVOICE = fs.readFileSync(path.join(root, "emulator/fixtures/images/quota-invoice.png"));
 const SCOPES = [...new Set(Object.values(CAPTURE_OPS).map((o) => o.scope))];
@@ -27,6 +35,8 @@ let emulator;
 let worker;
 let token;
 let upstreamAtStart;
+/** Requests the accepted cases sent upstream on purpose. */
+let sentOnPurpose = 0;
 
 before(async () => {
   const bin = path.join(process.env.CARGO_TARGET_DIR, "debug/ocr-edge-emulator");
@@ -46,6 +56,7 @@ before(async () => {
       UPSTREAM_HUAWEI: emulator.url,
       UPSTREAM_TENCENT: emulator.url,
       CAPTURE_TOKEN_SECRET: SECRET,
+      ADMIN_SECRET,
       ALLOWED_ORIGINS: ORIGIN,
       RATE_LIMIT_PER_MINUTE: "0",
       // URL mode is off by default; the catalogue's URLs name example.com.
@@ -71,9 +82,10 @@ async function upstreamRequests() {
  * 401) and close before the body is sent whole, and fetch then fails
  * instead of returning the answer. One connection per request.
  */
-function post(route, { body, contentType, auth = token }) {
+function post(route, { body, contentType, auth = token, origin = ORIGIN }) {
   const data = Buffer.from(body);
-  const headers = { origin: ORIGIN, "content-type": contentType, "content-length": data.length };
+  const headers = { "content-type": contentType, "content-length": data.length };
+  if (origin !== null) headers.origin = origin;
   if (auth !== null) headers.authorization = `Bearer ${auth}`;
   return new Promise((resolve, reject) => {
     let answered = false;
@@ -123,14 +135,31 @@ function checkRefusal(r, want) {
   }
 }
 
+/**
+ * The worker's answer to an accepted case: it must have reached the
+ * emulator once (whatever the emulator then made of it).
+ */
+async function checkSent(send) {
+  const before = await upstreamRequests();
+  const r = await send();
+  const after = await upstreamRequests();
+  assert.equal(after, before + 1, `not sent upstream: ${r.status} ${r.text.slice(0, 300)}`);
+  sentOnPurpose++;
+}
+
+/** Sends a case: an accepted one must go upstream, any other be refused with `want`. */
+async function sendCase(send, want) {
+  if (want.code === ACCEPTED) return checkSent(send);
+  checkRefusal(await send(), want);
+}
+
 describe("images posted as raw bytes", () => {
   for (const c of imageCases()) {
     if (!c.worker) continue;
     test(c.name, { timeout: CASE_TIMEOUT }, async () => {
       const call = TARGET_CALLS[c.target === "probe" ? "huawei.quotaInvoice" : c.target];
       assert.ok(call, `unknown target ${c.target}`);
-      const r = await post(call.route, { body: c.bytes, contentType: "image/png" });
-      checkRefusal(r, c.worker);
+      await sendCase(() => post(call.route, { body: c.bytes, contentType: "image/png" }), c.worker);
     });
   }
 });
@@ -160,23 +189,26 @@ describe("parameter and token cases", () => {
     if (!want) continue;
     test(c.name, { timeout: CASE_TIMEOUT }, async () => {
       const args = template(c.args, tokens);
-      let r;
+      let send;
       if (c.op === "token.verify") {
         const route = args.scope === "huawei.quotaInvoice" ? "/v1/huawei/quota-invoice" : "/v1/tencent/biz-license";
-        r = await post(route, { body: unhex(PNG_64x32), contentType: "image/png", auth: args.token ?? null });
+        send = () => post(route, { body: unhex(PNG_64x32), contentType: "image/png", auth: args.token ?? null });
       } else if (CAPTURE_OPS[c.op]) {
-        r = await post(CAPTURE_OPS[c.op].route, { body: jsonBody(c, args), contentType: "application/json" });
+        send = () => post(CAPTURE_OPS[c.op].route, { body: jsonBody(c, args), contentType: "application/json" });
+      } else if (ADMIN_ROUTES[c.op]) {
+        const body = JSON.stringify(args);
+        send = () => post(ADMIN_ROUTES[c.op], { body, contentType: "application/json", auth: ADMIN_SECRET, origin: null });
       } else {
         throw new Error(`${c.op} has no worker route here`);
       }
-      checkRefusal(r, want);
+      await sendCase(send, want);
     });
   }
 });
 
 describe("afterwards", () => {
-  test("nothing reached the emulator, and the worker still serves", async () => {
-    assert.equal(await upstreamRequests(), upstreamAtStart, "a refused request went upstream");
+  test("only the accepted cases reached the emulator, and the worker still serves", async () => {
+    assert.equal(await upstreamRequests(), upstreamAtStart + sentOnPurpose, "a refused request went upstream");
     const r = await post("/v1/huawei/quota-invoice", { body: INVOICE, contentType: "image/png" });
     assert.equal(r.status, 200, r.text.slice(0, 300));
     assert.equal(r.json.number, "91234561");

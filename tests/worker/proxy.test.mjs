@@ -29,6 +29,7 @@ const SECRETS = [TOKEN_SECRET, ADMIN_SECRET, DEV_CREDENTIALS.HUAWEI_SK, DEV_CRED
 let emulator;
 let plain; // admin off (the default)
 let admin; // admin on
+let binary; // MEGABYTES=binary
 const seen = []; // every status line, header and body the worker sent
 const logs = [];
 
@@ -55,11 +56,13 @@ before(async () => {
   const common = { host: "127.0.0.1", port: 0, verbose: false, handleRuntimeStdio: (o, e) => (capture(o), capture(e)) };
   plain = await startWorker({ ...common, bindings: bindings() });
   admin = await startWorker({ ...common, bindings: bindings({ ADMIN_SECRET }) });
+  binary = await startWorker({ ...common, bindings: bindings({ MEGABYTES: "binary" }) });
 });
 
 after(async () => {
   await plain?.mf.dispose();
   await admin?.mf.dispose();
+  await binary?.mf.dispose();
   await stopChild(emulator?.child);
 });
 
@@ -431,6 +434,31 @@ describe("the account is protected", () => {
     assert.equal(g.status, 422);
     assert.ok(g.err.violations.some((v) => v.code === "image.format"), JSON.stringify(g.json));
     assert.equal(await emulatorStats(), before, "nothing went upstream");
+  });
+
+  test("MB read as 2^20 where ProxyClient and the worker are told so, 10^6 elsewhere", async () => {
+    // 7.07 M base64 bytes: over Tencent's 7 MB as 10^6, under 7 x 2^20.
+    const png = Buffer.from("89504e470d0a1a0a0000000d494844520000004000000020080200000000000000", "hex");
+    const image = new Uint8Array(Buffer.concat([png, Buffer.alloc(5_300_000)]));
+    const before = await emulatorStats();
+    const decimal = await refusal(new ProxyClient({ baseUrl: plain.url, token: token() }).verifyBasicBizLicense({ image }));
+    assert.equal(decimal.code, "image.rejected", decimal.message);
+    assert.ok(decimal.violations.some((v) => v.code === "image.over_budget"), JSON.stringify(decimal.violations));
+    assert.equal(await emulatorStats(), before, "refused before it was sent");
+    // The client's reading lets it go; a worker reading 10^6 still refuses it.
+    const wide = (w) => new ProxyClient({ baseUrl: w.url, token: token(), megabytes: "binary" });
+    const atPlain = await refusal(wide(plain).verifyBasicBizLicense({ image }));
+    assert.ok(["body.too_large", "image.rejected"].includes(atPlain.code), `${atPlain.code}: ${atPlain.message}`);
+    assert.equal(await emulatorStats(), before, "the decimal worker sent it upstream");
+    // Both reading 2^20: the image reaches the emulator (which cannot decode zeros).
+    await wide(binary)
+      .verifyBasicBizLicense({ image })
+      .catch((e) => assert.ok(!["body.too_large", "image.rejected"].includes(e.code), `${e.code}: ${e.message}`));
+    assert.equal(await emulatorStats(), before + 1, "the binary worker forwarded it once");
+    await assert.rejects(async () => new ProxyClient({ baseUrl: plain.url, token: token(), megabytes: "MiB" }), (e) => {
+      assert.equal(e.code, "argument.type");
+      return true;
+    });
   });
 
   test("the request cannot choose the upstream", async () => {

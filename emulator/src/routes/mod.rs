@@ -179,12 +179,18 @@ fn huawei_gate(
     let rid = &req.request_id;
     if let Some(header) = req.header("x-project-id") {
         if header.trim() != project {
-            return Some(envelope::gateway(
+            let reply = envelope::gateway(
                 403,
                 "APIGW.0301",
                 "Incorrect IAM authentication information: X-Project-Id does not match the project in the URL",
                 rid,
-            ));
+            );
+            // CSMS documents its 403 body, like its 401, in its nested envelope.
+            return Some(if family == Family::HuaweiCsms {
+                envelope::nested(reply)
+            } else {
+                reply
+            });
         }
     }
     if state.config.project_ids.iter().any(|p| p == project) {
