@@ -4,8 +4,8 @@
 use super::read::{arr, corrupt, Step};
 
 /// `n / d` (d > 0) rounded as C's `(n + d/2) / d` does: half up, truncated toward zero.
-fn round_c(n: i128, d: i128) -> i128 {
-    (2 * n + d) / (2 * d)
+fn round_c(n: i64, d: i64) -> Option<i64> {
+    n.checked_mul(2)?.checked_add(d)?.checked_div(d.checked_mul(2)?)
 }
 
 /// The first edge of a clean aperture: libheif rounds the left one toward
@@ -19,22 +19,32 @@ enum Edge {
 /// One dimension of a clean aperture over `size` pixels, as libheif crops it:
 /// first edge `(size-1)/2 + off - (ext-1)/2` rounded per `edge`, far edge
 /// `first + ext - 1` rounded, both clamped to the image; an aperture starting
-/// past the image is refused, as libheif refuses it. Exact i128 rationals.
+/// past the image is refused, as libheif refuses it. Exact in i64; values
+/// past it (denominators beyond 2^31, which libheif's 32-bit fractions
+/// cannot hold either) are refused as corrupt.
 fn aperture(size: u32, ext: (u32, u32), off: (i32, u32), edge: Edge) -> Step<u32> {
-    let (en, ed) = (i128::from(ext.0), i128::from(ext.1));
-    let (on, od) = (i128::from(off.0), i128::from(off.1));
+    let (en, ed) = (i64::from(ext.0), i64::from(ext.1));
+    let (on, od) = (i64::from(off.0), i64::from(off.1));
     if ed == 0 || od == 0 || en == 0 {
         return Err(corrupt("clap box has a zero denominator or extent"));
     }
-    // first = on/od + (size-1)/2 - (en/ed - 1)/2, over the denominator 2·od·ed.
-    let den = 2 * od * ed;
-    let s = i128::from(size);
-    let first = 2 * on * ed + (s - 1) * od * ed - (en - ed) * od;
-    let lo = match edge {
-        Edge::Left => first / den,
-        Edge::Top => round_c(first, den),
+    let s = i64::from(size);
+    let edges = || -> Option<(i64, i64)> {
+        // first = on/od + (size-1)/2 - (en/ed - 1)/2, over the denominator 2·od·ed.
+        let oded = od.checked_mul(ed)?;
+        let den = oded.checked_mul(2)?;
+        let first = on
+            .checked_mul(2 * ed)?
+            .checked_add((s - 1).checked_mul(oded)?)?
+            .checked_sub((en - ed).checked_mul(od)?)?;
+        let lo = match edge {
+            Edge::Left => first / den,
+            Edge::Top => round_c(first, den)?,
+        };
+        let hi = round_c(lo.checked_mul(ed)?.checked_add(en - ed)?, ed)?;
+        Some((lo, hi))
     };
-    let hi = round_c(en - ed + lo * ed, ed);
+    let (lo, hi) = edges().ok_or_else(|| corrupt("clap values out of range"))?;
     // libheif clamps the far edge as unsigned: one before the image is its last pixel too.
     let hi = if hi < 0 { s - 1 } else { hi.min(s - 1) };
     let lo = lo.max(0);
@@ -68,6 +78,8 @@ mod tests {
         assert_eq!(huge(Edge::Left), Some((1 << 31) - 1));
         // The top edge -2^31 + 1/2 rounds toward zero, as C's division does.
         assert_eq!(huge(Edge::Top), Some(1 << 31));
+        // Denominators past 32-bit fractions are refused, not wrapped.
+        assert!(aperture(64, (u32::MAX, u32::MAX), (1, u32::MAX), Edge::Top).is_err());
         assert!(aperture(64, (32, 0), (0, 1), Edge::Left).is_err());
         // Past the image is refused; before it, libheif keeps the whole side.
         assert!(aperture(64, (8, 1), (1000, 1), Edge::Top).is_err());
