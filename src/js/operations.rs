@@ -174,8 +174,8 @@ export interface SecretResourceInstances {
   resources: SecretResource[];
   totalCount: number | null;
   requestId: string | null;
-  /** The provider's whole answer; through the worker only when it sets SEND_RAW. */
-  raw?: JsonValue;
+  /** The provider's whole answer; `null` through the worker unless it sets SEND_RAW. */
+  raw: JsonValue;
 }
 
 export interface DeleteSecretTagParams {
@@ -202,8 +202,8 @@ export interface AppResult {
   updateTime: string | null;
   appType: string | null;
   requestId: string | null;
-  /** The provider's whole answer; through the worker only when it sets SEND_RAW. */
-  raw?: JsonValue;
+  /** The provider's whole answer; `null` through the worker unless it sets SEND_RAW. */
+  raw: JsonValue;
 }
 "#;
 
@@ -361,8 +361,8 @@ export interface QuotaInvoiceResult {
   amountCents: number | null;
   confidence: { number: number | null; code: number | null; location: number | null; amount: number | null };
   requestId: string | null;
-  /** The provider's whole answer; through the worker only when it sets SEND_RAW. */
-  raw?: JsonValue;
+  /** The provider's whole answer; `null` through the worker unless it sets SEND_RAW. */
+  raw: JsonValue;
 }
 
 export interface VerifyBizLicenseParams {
@@ -411,8 +411,8 @@ export interface BasicBizLicenseResult {
   regNumResult: BizLicenseVerifyResult | null;
   regCapital: string | null;
   requestId: string | null;
-  /** The provider's whole answer; through the worker only when it sets SEND_RAW. */
-  raw?: JsonValue;
+  /** The provider's whole answer; `null` through the worker unless it sets SEND_RAW. */
+  raw: JsonValue;
 }
 
 export interface BizLicenseResult {
@@ -451,8 +451,8 @@ export interface BizLicenseResult {
   address: string | null;
   regNumResult: BizLicenseVerifyResult | null;
   requestId: string | null;
-  /** The provider's whole answer; through the worker only when it sets SEND_RAW. */
-  raw?: JsonValue;
+  /** The provider's whole answer; `null` through the worker unless it sets SEND_RAW. */
+  raw: JsonValue;
 }
 
 export interface BusinessLicenseParams {
@@ -490,8 +490,8 @@ export interface BusinessLicenseResult {
     issueDate: number | null;
   };
   requestId: string | null;
-  /** The provider's whole answer; through the worker only when it sets SEND_RAW. */
-  raw?: JsonValue;
+  /** The provider's whole answer; `null` through the worker unless it sets SEND_RAW. */
+  raw: JsonValue;
 }
 
 export interface VatInvoiceParams {
@@ -617,8 +617,8 @@ export interface VatInvoiceResult {
   subtotalAmountCents: number | null;
   subtotalTaxCents: number | null;
   requestId: string | null;
-  /** The provider's whole answer; through the worker only when it sets SEND_RAW. */
-  raw?: JsonValue;
+  /** The provider's whole answer; `null` through the worker unless it sets SEND_RAW. */
+  raw: JsonValue;
 }
 
 export interface BizLicenseOcrParams {
@@ -682,7 +682,7 @@ export interface BizLicenseOcrResult {
   businessCertificate: BusinessCertificateField[];
   important: string | null;
   requestId: string | null;
-  /** The provider's whole answer; through the worker only when it sets SEND_RAW. */
-  raw?: JsonValue;
+  /** The provider's whole answer; `null` through the worker unless it sets SEND_RAW. */
+  raw: JsonValue;
 }
 "#;

@@ -248,14 +248,15 @@ pub fn success(
     }
 }
 
-/// A result without the provider's whole answer: a page gets the fields we
-/// parsed, not what else the provider sent (`SEND_RAW` keeps it).
+/// A result without the provider's whole answer (`raw` is `null`): a page
+/// gets the fields we parsed, not what else the provider sent (`SEND_RAW`
+/// keeps it).
 fn without_raw(json: String) -> String {
     match serde_json::from_str::<serde_json::Value>(&json) {
-        Ok(serde_json::Value::Object(mut o)) => match o.remove("raw") {
-            Some(_) => serde_json::Value::Object(o).to_string(),
-            None => json,
-        },
+        Ok(serde_json::Value::Object(mut o)) if o.get("raw").is_some_and(|r| !r.is_null()) => {
+            o.insert("raw".into(), serde_json::Value::Null);
+            serde_json::Value::Object(o).to_string()
+        }
         _ => json,
     }
 }
@@ -429,7 +430,7 @@ mod tests {
 
     #[test]
     fn raw_answers_stay_in_the_worker() {
-        assert_eq!(without_raw(r#"{"a":1,"raw":{"x":2}}"#.into()), r#"{"a":1}"#);
+        assert_eq!(without_raw(r#"{"a":1,"raw":{"x":2}}"#.into()), r#"{"a":1,"raw":null}"#);
         assert_eq!(without_raw(r#"{"a":1}"#.into()), r#"{"a":1}"#);
         assert_eq!(without_raw("[1]".into()), "[1]");
     }

@@ -165,7 +165,7 @@ describe("capture tokens minted by PyJWT", () => {
   test("results reach pages without the provider's raw answer unless SEND_RAW is set", async () => {
     const r = await capture(workers.a, hsToken());
     assert.equal(r.status, 200);
-    assert.equal(r.json.raw, undefined);
+    assert.equal(r.json.raw, null);
     assert.equal(r.json.amountCents, 5000);
   });
 
