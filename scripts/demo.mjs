@@ -151,7 +151,7 @@ function workerBindings({ upstream, emulatorUrl, origins, tokenSecret, adminSecr
 }
 
 /** Starts the worker in workerd through miniflare; resolves with { mf, url }. */
-export async function startWorker({ host, port, bindings, verbose, log, handleRuntimeStdio }) {
+export async function startWorker({ host, port, bindings, verbose, log, handleRuntimeStdio, durableObjects }) {
   const entry = path.join(root, "edge", "worker.js");
   if (!fs.existsSync(entry)) return null;
   const { Miniflare, Log, LogLevel } = await import("miniflare");
@@ -167,6 +167,7 @@ export async function startWorker({ host, port, bindings, verbose, log, handleRu
     // No fetch of the Request.cf object from the network: this machine has none.
     cf: false,
     bindings,
+    ...(durableObjects ? { durableObjects } : {}),
     host,
     port,
     log: log ?? new Log(verbose ? LogLevel.INFO : LogLevel.WARN),
@@ -371,7 +372,7 @@ export async function startDemo(options = {}) {
       tokenSecret: state.tokenSecret,
       adminSecret: state.adminSecret,
     });
-    worker = await startWorker({ host: o.host, port: o.workerPort, bindings, verbose: o.verbose });
+    worker = await startWorker({ host: o.host, port: o.workerPort, bindings, verbose: o.verbose, durableObjects: { CAPTURE_LEDGER: "CaptureLedger" } });
     if (worker) {
       state.workerUrl = worker.url;
       log(o.quiet, `demo: worker (workerd) at ${worker.url}${o.upstream === "cloud" ? " → the real clouds" : " → the emulator"}`);

@@ -35,8 +35,8 @@ const KINDS = [
   { name: "licence", weight: 20, route: "/v1/tencent/biz-license", type: "image/png", body: LICENCE, status: 200, upstream: { VerifyBasicBizLicense: 1 } },
   { name: "too-small", weight: 15, route: "/v1/huawei/quota-invoice", type: "image/png", body: TINY, status: 422, code: "image.rejected", upstream: {} },
   { name: "bad-token", weight: 10, route: "/v1/huawei/quota-invoice", type: "image/png", body: INVOICE, status: 401, auth: "v1.forged", upstream: {} },
-  // A standing 503 on VerifyBizLicense: the worker tries twice (read-only), then answers a typed 502 (the provider failed, not the caller).
-  { name: "faulty", weight: 15, route: "/v1/tencent/biz-license?detailed=1", type: "image/png", body: LICENCE, status: 502, upstream: { VerifyBizLicense: 2 } },
+  // A standing 503 on VerifyBizLicense: the worker sends a billed call once (the provider may have done the work), then answers a typed 502 (the provider failed, not the caller).
+  { name: "faulty", weight: 15, route: "/v1/tencent/biz-license?detailed=1", type: "image/png", body: LICENCE, status: 502, upstream: { VerifyBizLicense: 1 } },
 ];
 // --only NAME: one kind alone, to tell which path holds memory.
 const only = args.includes("--only") ? args[args.indexOf("--only") + 1] : null;
@@ -91,6 +91,8 @@ const worker = await startWorker({
     ALLOWED_ORIGINS: "https://app.example",
     RATE_LIMIT_PER_MINUTE: "0",
   },
+  // The state a deployment holds across isolates: each token's budget, by Durable Object.
+  durableObjects: { CAPTURE_LEDGER: "CaptureLedger" },
   handleRuntimeStdio: (out, err) => (out.resume(), err.resume()),
 });
 const workerd = workerdPids().filter((p) => !before.has(p));
