@@ -3,9 +3,14 @@
 import load, * as glue from "./ocr_edge.js";
 import { OcrEdgeError } from "./errors.js";
 
-// Beside this file (a literal, so bundlers emit it), then the package's own
-// copy under Vite's pre-bundling, which answers HTML for a missing file.
-const beside = new URL("./ocr_edge_bg.wasm", import.meta.url);
+// Beside this file (a literal, so bundlers emit it; in an iife, beside the
+// script), then the package's own copy under Vite's pre-bundling.
+let beside;
+try {
+  beside = new URL("./ocr_edge_bg.wasm", import.meta.url);
+} catch {
+  beside = new URL("ocr_edge_bg.wasm", document.currentScript.src);
+}
 const at = beside.pathname.indexOf("/node_modules/.vite/");
 const urls = at < 0 ? [beside] : [beside, new URL(beside.pathname.slice(0, at) + "/node_modules/ocr-edge/web/ocr_edge_bg.wasm", beside)];
 
@@ -24,10 +29,10 @@ async function loadWasm() {
     }
     tried.push(`${url.href} (${why})`);
   }
-  throw new OcrEdgeError(`ocr-edge could not load ocr_edge_bg.wasm; tried ${tried.join(", ")}. Serve the package's web/ocr_edge_bg.wasm beside the bundled script.`, { kind: "network", code: "wasm.not_found" });
+  throw new OcrEdgeError(`ocr-edge could not load ocr_edge_bg.wasm; tried ${tried.join(", ")}. Serve the package's web/ocr_edge_bg.wasm beside the bundle.`, { kind: "network", code: "wasm.not_found" });
 }
 
-// HEIC/HEIF where the runtime cannot decode them, loaded on first use.
+// A HEIF decoder where the runtime has none, loaded on first use.
 globalThis[Symbol.for("ocr-edge.heif")] ??= (bytes, loadHeif) => import("../heif/index.js").then((m) => m.decodeHeif(bytes, loadHeif));
 
 let ready;
