@@ -6,7 +6,10 @@
 // a `vite build` and a webpack 5 build, each page served from loopback in
 // Chromium; a CommonJS TypeScript project (node16, skipLibCheck off)
 // type-checked, compiled and run on Node 22; and a bundler-resolution TS app
-// (page and server code) type-checked. The tools come from this folder's
+// (page and server code) type-checked; a plain wrangler project
+// (`wrangler deploy --dry-run` on Node 22, its bundle run in workerd) and
+// esbuild pages (esm and iife, es2020) that call the emulator through that
+// worker from Chromium. ONLY=regex picks consumers. The tools come from this folder's
 // locked package.json, installed only when the lock changed; the projects
 // install only the tarball. Prints `ok consumers ...` / `FAIL consumers ...`.
 import fs from "node:fs";
