@@ -1,5 +1,5 @@
-// Loads pkg/ in headless Chromium as a page would (ES module, top-level
-// await) and runs the shared checks there. Exits non-zero on any mismatch.
+// Loads pkg/ in headless Chromium as a page would (ES module) and runs the
+// shared checks there. Exits non-zero on any mismatch.
 import http from "node:http";
 import fs from "node:fs";
 import path from "node:path";
@@ -19,7 +19,9 @@ function mapped(pathname) {
   if (pathname.startsWith("/node_modules/ocr-edge/")) return `/pkg/${pathname.slice("/node_modules/ocr-edge/".length)}`;
   return pathname;
 }
+const corsHits = []; // requests to /cors-proxy/, a "worker" that sends no CORS headers
 const server = http.createServer((req, res) => {
+  if (req.url.startsWith("/cors-proxy")) corsHits.push(req.method);
   const where = mapped(decodeURIComponent(new URL(req.url, "http://x").pathname));
   if (where === "html") {
     res.writeHead(200, { "content-type": "text/html" }).end(html);
@@ -64,6 +66,22 @@ try {
     const after = new api.ProxyClient({ baseUrl: "https://proxy.example", token: "t" });
     return [sync, bad, blob.width, after instanceof api.ProxyClient, typeof after.setToken("u")];
   }, base);
+  // A worker on another origin that sends no CORS headers: one refused
+  // preflight, named as CORS, not retried; an unreachable one stays a
+  // network failure.
+  const cors = await page.evaluate(async (port) => {
+    const api = await import(`http://127.0.0.1:${port}/pkg/web/index.js`);
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 20, 0, 0, 0, 30, 8, 2, 0, 0, 0]);
+    const refused = await new api.ProxyClient({ baseUrl: `http://localhost:${port}/cors-proxy`, token: "t" })
+      .recognizeQuotaInvoice({ image: png }).then(() => null, (e) => [e.kind, e.code, e.retryable, e.attempts, /ALLOWED_ORIGINS/.test(e.message)]);
+    const down = await new api.ProxyClient({ baseUrl: "http://127.0.0.1:9", token: "t", maxRetries: 0 })
+      .recognizeQuotaInvoice({ image: png }).then(() => null, (e) => e.code);
+    return [refused, down];
+  }, server.address().port);
+  const wantCors = [["network", "network.cors", false, 1, true], "network.failed"];
+  const corsOk = JSON.stringify(cors) === JSON.stringify(wantCors) && JSON.stringify(corsHits) === JSON.stringify(["OPTIONS", "GET"]);
+  if (!corsOk) failed++;
+  console.log(`${corsOk ? "ok" : "FAIL"} chromium ProxyClient: a refused CORS preflight is network.cors, sent once${corsOk ? "" : `: ${JSON.stringify(cors)}, requests ${corsHits}`}`);
   const wantEarly = [[true, "wasm.not_ready"], "argument.type", 20, true, "undefined"];
   const earlyOk = JSON.stringify(early) === JSON.stringify(wantEarly);
   if (!earlyOk) failed++;
