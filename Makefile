@@ -58,7 +58,9 @@ lint-pkg:
 # Fresh projects installing the packed tarball, with tests/consumers' locked
 # tools: Node 18 and Node 22 (`import`, `require`) and a CommonJS TypeScript
 # project, each making a real call to the emulator; `vite dev`, `vite build`
-# and webpack 5 pages in Chromium; bundler-resolution TypeScript checks.
+# and webpack 5 pages in Chromium; bundler-resolution TypeScript checks; a
+# wrangler project (deploy --dry-run, its bundle in workerd) and esbuild
+# pages (esm, iife) calling the emulator through it.
 test-consumers:
 	test -f pkg/index.d.ts || $(MAKE) pkg
 	bash scripts/with-emulator.sh node tests/consumers/run.mjs

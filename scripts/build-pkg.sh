@@ -49,7 +49,12 @@ for glue in pkg/web/ocr_edge.js pkg/edge/ocr_edge.js pkg/node/ocr_edge.cjs; do
   grep -q 'throw new Error(getStringFromWasm0(arg0, arg1));' "$glue"
   sed -i 's/throw new Error(getStringFromWasm0(arg0, arg1));/throw glueError(getStringFromWasm0(arg0, arg1));/' "$glue"
 done
-printf '\nimport { glueError } from "./errors.js";\nexport { OcrEdgeError, isOcrEdgeError } from "./errors.js";\n' >> pkg/web/ocr_edge.js
+# The browser glue loads without top-level await (web/index.js): until it
+# has, its `wasm` throws wasm.not_ready.
+grep -q '^let wasmModule, wasmInstance, wasm;$' pkg/web/ocr_edge.js
+test "$(grep -c 'if (wasm !== undefined) return wasm;' pkg/web/ocr_edge.js)" = 2
+sed -i 's/^let wasmModule, wasmInstance, wasm;$/let wasmModule, wasmInstance, wasm = notReady();/; s/if (wasm !== undefined) return wasm;/if (wasmInstance !== undefined) return wasm;/' pkg/web/ocr_edge.js
+printf '\nimport { glueError, notReady } from "./errors.js";\nexport { OcrEdgeError, isOcrEdgeError } from "./errors.js";\n' >> pkg/web/ocr_edge.js
 printf '\nimport { glueError } from "../web/errors.js";\nexport { OcrEdgeError, isOcrEdgeError } from "../web/errors.js";\n' >> pkg/edge/ocr_edge.js
 printf '\nconst { glueError, OcrEdgeError, isOcrEdgeError } = require("./errors.cjs");\nmodule.exports.OcrEdgeError = OcrEdgeError;\nmodule.exports.isOcrEdgeError = isOcrEdgeError;\n' >> pkg/node/ocr_edge.cjs
 node scripts/node-esm-entry.cjs pkg/node/ocr_edge.cjs > pkg/node/index.mjs

@@ -176,6 +176,7 @@ async function start() {
   wireInputs();
   try {
     state.lib = await import(new URL("../pkg/web/index.js", import.meta.url).href);
+    await state.lib.init();
   } catch (e) {
     notice(`The ocr-edge package could not be loaded (${e.message}). Build it with "bash scripts/build-pkg.sh" and serve pkg/ next to www/.`);
     setConn("down", "Library missing");

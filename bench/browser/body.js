@@ -7,6 +7,7 @@ const state = { files: {}, out: null };
 
 export async function prepare(files) {
   state.ours = await import("/pkg/web/index.js");
+  await state.ours.init();
   for (const f of files) state.files[f.name] = await load(f.url);
   return Object.keys(browserMethods());
 }

@@ -60,6 +60,7 @@ const FITTERS = {
 
 export async function prepare({ peersUrl, withPure }) {
   api = await import("/pkg/web/index.js");
+  await api.init();
   peers = await import(peersUrl);
   if (withPure) {
     try {

@@ -5,6 +5,7 @@ import { measure } from "../probe-core.js";
 
 export async function run({ files, reps, batchMs, peersUrl }) {
   const ours = await import("/pkg/web/index.js");
+  await ours.init();
   const peers = await import(peersUrl);
   const loaded = [];
   for (const f of files) loaded.push({ ...f, ...(await load(f.url)) });

@@ -38,3 +38,13 @@ export function glueError(message) {
   }
   return new OcrEdgeError(message, { kind: "protocol", code: "internal" });
 }
+
+// The browser glue's `wasm` until it is loaded (build-pkg.sh): a sync call
+// that early gets this error, not "cannot read properties of undefined".
+export function notReady() {
+  return new Proxy({}, {
+    get() {
+      throw new OcrEdgeError('ocr-edge is still loading its wasm: `await init()` (from "ocr-edge") before sync calls', { kind: "invalid_argument", code: "wasm.not_ready" });
+    },
+  });
+}

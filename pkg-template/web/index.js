@@ -1,56 +1,54 @@
-// Browser entry: instantiates the wasm once, then re-exports the API.
-import init from "./ocr_edge.js";
+// Browser entry, with no top-level await (es2020, iife): the wasm loads from
+// import, async calls wait for it, sync ones need `await init()` first.
+import load, * as glue from "./ocr_edge.js";
+import { OcrEdgeError } from "./errors.js";
 
-const wasmName = "ocr_edge_bg.wasm";
-
-// Where the .wasm may be. Beside this file first; Vite's dev server serves
-// this file pre-bundled from node_modules/.vite/deps/, where no .wasm sits
-// (it answers its HTML page instead), so the package's own copy is next.
-function candidates() {
-  // A literal, so bundlers (Vite, webpack, Parcel) emit the file and rewrite it.
-  const beside = new URL("./ocr_edge_bg.wasm", import.meta.url);
-  const urls = [beside];
-  const at = beside.pathname.indexOf("/node_modules/.vite/");
-  if (at >= 0) urls.push(new URL(`${beside.pathname.slice(0, at)}/node_modules/ocr-edge/web/${wasmName}`, beside));
-  return urls;
+// Beside this file (a literal, so bundlers emit it; in an iife, beside the
+// script), then the package's own copy under Vite's pre-bundling.
+let beside;
+try {
+  beside = new URL("./ocr_edge_bg.wasm", import.meta.url);
+} catch {
+  beside = new URL("ocr_edge_bg.wasm", document.currentScript.src);
 }
+const at = beside.pathname.indexOf("/node_modules/.vite/");
+const urls = at < 0 ? [beside] : [beside, new URL(beside.pathname.slice(0, at) + "/node_modules/ocr-edge/web/ocr_edge_bg.wasm", beside)];
 
-const isWasm = (bytes) =>
-  bytes.byteLength >= 4 && bytes[0] === 0x00 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d;
-
-// The first candidate that answers real wasm bytes; otherwise one error
-// naming every URL tried and what came back, never the engine's bare
-// "expected magic word" after a silent 404.
+// The first real wasm, or one error naming each URL and its answer.
 async function loadWasm() {
   const tried = [];
-  for (const url of candidates()) {
-    let res;
+  for (const url of urls) {
+    let why;
     try {
-      res = await fetch(url);
+      const res = await fetch(url);
+      const b = new Uint8Array(res.ok ? await res.arrayBuffer() : 0);
+      if (b[0] === 0 && b[1] === 97 && b[2] === 115 && b[3] === 109) return b;
+      why = res.ok ? "not wasm: " + res.headers.get("content-type") : "HTTP " + res.status;
     } catch (e) {
-      tried.push(`${url.href} (${e && e.message ? e.message : "unreachable"})`);
-      continue;
+      why = e.message;
     }
-    const bytes = res.ok ? new Uint8Array(await res.arrayBuffer()) : new Uint8Array();
-    if (res.ok && isWasm(bytes)) return bytes;
-    tried.push(`${url.href} (${res.ok ? `not wasm: ${res.headers.get("content-type") || "no content type"}` : `HTTP ${res.status}`})`);
+    tried.push(`${url.href} (${why})`);
   }
-  const err = new Error(
-    `ocr-edge could not load its WebAssembly file ${wasmName}; tried ${tried.join(", ")}. ` +
-      "Serve the package's web/ocr_edge_bg.wasm beside the bundled script (copy it when the bundler does not emit it).",
-  );
-  err.name = "OcrEdgeError";
-  err.kind = "network";
-  err.code = "wasm.not_found";
-  err.retryable = false;
-  throw err;
+  throw new OcrEdgeError(`ocr-edge could not load ocr_edge_bg.wasm; tried ${tried.join(", ")}. Serve the package's web/ocr_edge_bg.wasm beside the bundle.`, { kind: "network", code: "wasm.not_found" });
 }
 
-// HEIC/HEIF where the runtime cannot decode them: heif/index.js and the
-// optional libheif-js are loaded only when such a file arrives.
-globalThis[Symbol.for("ocr-edge.heif")] ??= (bytes, loadHeif) =>
-  import("../heif/index.js").then((m) => m.decodeHeif(bytes, loadHeif));
+// A HEIF decoder where the runtime has none, loaded on first use.
+globalThis[Symbol.for("ocr-edge.heif")] ??= (bytes, loadHeif) => import("../heif/index.js").then((m) => m.decodeHeif(bytes, loadHeif));
 
-await init({ module_or_path: await loadWasm() });
+let ready;
+const loading = loadWasm().then((b) => load({ module_or_path: b })).then(() => void (ready = 1));
+loading.catch(() => {}); // each call reports it
+export const init = () => loading;
 
 export * from "./ocr_edge.js";
+export const probeBlob = (blob) => loading.then(() => glue.probeBlob(blob));
+export const fitImage = (...a) => loading.then(() => glue.fitImage(...a));
+
+// A client made before the wasm is in is built once it is; its methods wait.
+const Client = glue.ProxyClient;
+export function ProxyClient(options) {
+  if (ready) return new Client(options);
+  const made = loading.then(() => new Client(options));
+  return new Proxy(Object.create(Client.prototype), { get: (t, k) => (typeof t[k] == "function" ? (...a) => made.then((c) => c[k](...a)) : t[k]) });
+}
+ProxyClient.prototype = Client.prototype;

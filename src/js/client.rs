@@ -12,7 +12,7 @@ use crate::api::{ImageInput, PreparedRequest};
 use crate::error::{Error, ErrorKind, Result};
 use crate::js::abort::Abort;
 use crate::js::convert::{as_bytes_view, get, wrong_type};
-use crate::js::transport::{self, Options, Request, Response};
+use crate::js::transport::{self, Hooks, Options, Request, Response};
 use crate::retry::{Outcome, Policy, Safety};
 
 /// Default overall deadline of one call, retries included.
@@ -33,6 +33,61 @@ pub struct CallSettings {
     pub max_retries: u32,
     /// A JS function returning milliseconds since the epoch, if given.
     pub clock: Option<Function>,
+}
+
+/// What a caller adds to each call of a client: its hooks and headers.
+#[derive(Clone, Default)]
+pub struct Extras {
+    /// The caller's `fetch` and `onRetry`.
+    pub hooks: Hooks,
+    /// Headers added to every request, unsigned (names lower-cased).
+    pub headers: Vec<(String, String)>,
+}
+
+impl Extras {
+    /// Reads `fetch`, `onRetry` and `headers` from the client's options.
+    pub fn from_js(options: &JsValue) -> Result<Extras> {
+        let hooks =
+            Hooks { fetch: opt_fn(options, "fetch")?, on_retry: opt_fn(options, "onRetry")? };
+        Ok(Extras { hooks, headers: extra_headers(options)? })
+    }
+}
+
+/// An optional function option.
+fn opt_fn(options: &JsValue, key: &str) -> Result<Option<Function>> {
+    let v = get(options, key);
+    if v.is_undefined() {
+        return Ok(None);
+    }
+    v.dyn_into::<Function>().map(Some).map_err(|_| wrong_type(key, "a function"))
+}
+
+/// The `headers` option: a plain object of string values, names and values
+/// as HTTP allows (no line breaks, so nothing can be smuggled in).
+fn extra_headers(options: &JsValue) -> Result<Vec<(String, String)>> {
+    let v = get(options, "headers");
+    if v.is_undefined() {
+        return Ok(Vec::new());
+    }
+    if !v.is_object() {
+        return Err(wrong_type("headers", "an object of header names to strings"));
+    }
+    let token = |s: &str| {
+        !s.is_empty()
+            && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+    };
+    let mut out = Vec::new();
+    for pair in js_sys::Object::entries(v.unchecked_ref()) {
+        let pair: js_sys::Array = pair.unchecked_into();
+        let (name, value) = (pair.get(0).as_string().unwrap_or_default(), pair.get(1).as_string());
+        let value = value
+            .filter(|s| s.bytes().all(|b| b == b'\t' || (b' '..=b'~').contains(&b) || b >= 0x80));
+        match value {
+            Some(value) if token(&name) => out.push((name.to_ascii_lowercase(), value)),
+            _ => return Err(wrong_type("headers", "header names and string values HTTP allows")),
+        }
+    }
+    Ok(out)
 }
 
 impl CallSettings {
@@ -189,13 +244,36 @@ pub async fn call<T>(
     abort: &Abort,
     parse: impl Fn(&Response) -> Result<T>,
 ) -> Result<T> {
+    call_with(req, settings, &Extras::default(), idempotent, abort, parse).await
+}
+
+/// [`call`] with the caller's hooks and extra headers (which may not replace
+/// a signed one); an error carries the number of requests sent.
+pub async fn call_with<T>(
+    mut req: Request,
+    settings: &CallSettings,
+    extras: &Extras,
+    idempotent: bool,
+    abort: &Abort,
+    parse: impl Fn(&Response) -> Result<T>,
+) -> Result<T> {
     let opts = Options {
         timeout_ms: settings.timeout_ms,
         policy: Policy { max_retries: settings.max_retries, ..Policy::default() },
         safety: if idempotent { Safety::Idempotent } else { Safety::NotIdempotent },
     };
-    let resp = transport::send(&req, &opts, abort, |r| outcome_of(&parse(r))).await?;
-    parse(&resp)
+    for (name, value) in &extras.headers {
+        if req.headers.iter().any(|(k, _)| k.eq_ignore_ascii_case(name)) {
+            return Err(Error::invalid_argument(
+                "sign.header_conflict",
+                format!("headers.{name} would replace a header the request is signed with"),
+            ));
+        }
+        req.headers.push((name.clone(), value.clone()));
+    }
+    let (resp, attempts) =
+        transport::send(&req, &opts, abort, &extras.hooks, |r| outcome_of(&parse(r))).await?;
+    parse(&resp).map_err(|e| e.with_attempts(attempts))
 }
 
 /// The URL and path a prepared request goes to at `endpoint`.
@@ -222,6 +300,12 @@ export interface CallOptions {
   clock?: () => number;
   /** "MB" of the base64 budgets as 10^6 bytes (the default, stricter) or 2^20, as in `checkImage`. */
   megabytes?: "decimal" | "binary";
+  /** Sends instead of the global `fetch` (same arguments; e.g. a proxy agent or tracing). */
+  fetch?: (url: string, init: RequestInit) => Promise<Response>;
+  /** Headers added to every request, unsigned; one the request is signed with is refused. */
+  headers?: Record<string, string>;
+  /** Told before each retry: the attempt that failed, the wait, and its status or error code. */
+  onRetry?: (info: { attempt: number; delayMs: number; status: number | null; code: string | null }) => void;
 }
 
 export interface HuaweiClientOptions extends CallOptions {

@@ -37,7 +37,25 @@ pub async fn sleep(ms: f64, abort: &Abort) -> Result<()> {
 /// `fetch(url, init)`, then `read` of its response, both aborted through
 /// one `AbortController` when `timeout_ms` runs out or `abort` fires (the
 /// caller tells the two apart with `abort.is_aborted()`).
-pub async fn fetch_within<T, F, Fut>(
+pub fn fetch_within<'a, T, F, Fut>(
+    url: &'a str,
+    init: &'a Object,
+    timeout_ms: f64,
+    abort: &'a Abort,
+    read: F,
+) -> impl Future<Output = std::result::Result<T, JsValue>> + 'a
+where
+    T: 'a,
+    F: FnOnce(web_sys::Response) -> Fut + 'a,
+    Fut: Future<Output = std::result::Result<T, JsValue>> + 'a,
+{
+    fetch_by(|| global_fn("fetch"), url, init, timeout_ms, abort, read)
+}
+
+/// [`fetch_within`] through the `fetch` that `pick` returns (a caller's own,
+/// on the signing clients). A closure, so the page's build keeps one copy.
+pub async fn fetch_by<T, F, Fut>(
+    pick: impl FnOnce() -> Result<Function>,
     url: &str,
     init: &Object,
     timeout_ms: f64,
@@ -48,7 +66,7 @@ where
     F: FnOnce(web_sys::Response) -> Fut,
     Fut: Future<Output = std::result::Result<T, JsValue>>,
 {
-    let fetch = global_fn("fetch")?;
+    let fetch = pick()?;
     let controller = web_sys::AbortController::new()?;
     // `controller.abort` bound to it: a plain JS function for the timer and
     // the caller's signal, so no Rust closure is handed to JS.

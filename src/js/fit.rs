@@ -447,7 +447,10 @@ pub async fn fit_image(
             .into()),
         };
     };
-    Ok(fit_native(&native, &input, &target, &options).await?)
+    // Boxed as a dyn future: its poll stays one function, not inlined here (smaller bundle).
+    let fitting: std::pin::Pin<Box<dyn std::future::Future<Output = Result<JsValue>> + '_>> =
+        Box::pin(fit_native(&native, &input, &target, &options));
+    Ok(fitting.await?)
 }
 
 /// The picture to draw from: the input Blob, or for a HEIF the browser

@@ -14,7 +14,7 @@ use crate::api::{Descriptor, PreparedRequest};
 use crate::error::Result;
 use crate::image::Megabytes;
 use crate::js::abort::Abort;
-use crate::js::client::{call, opt_string, req_string, CallSettings, Endpoint};
+use crate::js::client::{call_with, opt_string, req_string, CallSettings, Endpoint, Extras};
 use crate::js::convert::{get, reject_unknown, wrong_type};
 use crate::js::image::megabytes_from_js;
 use crate::js::params::{fields_from_js, result_to_js};
@@ -35,6 +35,7 @@ struct Config {
     kms: Option<Endpoint>,
     apig: Option<Endpoint>,
     settings: CallSettings,
+    extras: Extras,
     /// How "MB" of the 10 MB base64 budget is read.
     megabytes: Megabytes,
 }
@@ -107,7 +108,7 @@ impl Config {
     ) -> Result<T> {
         let req = self.sign(&prepared, endpoint)?;
         let parse = |r: &Response| parse(r.status, r.header("x-request-id"), &r.body);
-        call(req, &self.settings, prepared.idempotent, abort, parse).await
+        call_with(req, &self.settings, &self.extras, prepared.idempotent, abort, parse).await
     }
 }
 
@@ -140,6 +141,9 @@ impl HuaweiClient {
                 "maxRetries",
                 "clock",
                 "megabytes",
+                "fetch",
+                "headers",
+                "onRetry",
             ],
             "HuaweiClient options",
         )?;
@@ -158,6 +162,7 @@ impl HuaweiClient {
             kms,
             apig,
             settings: CallSettings::from_js(&options)?,
+            extras: Extras::from_js(&options)?,
             megabytes: megabytes_from_js(&options)?,
         };
         Ok(HuaweiClient { config: Rc::new(config) })

@@ -125,13 +125,15 @@ pub fn info_from_js(v: &JsValue) -> Result<ImageInfo> {
     })
 }
 
-/// Converts one violation to `{ code, message, limit, actual }`.
+/// Converts one violation to `{ code, message, limit, actual }`; a count of
+/// pixels or bytes as a number, format names as text.
 pub fn violation_to_js(v: &Violation) -> JsValue {
+    let value = |text: &str, n: Option<u64>| n.map_or_else(|| text.into(), |n| (n as f64).into());
     let o = Object::new();
     set(&o, "code", &v.code.into());
     set(&o, "message", &v.message.as_str().into());
-    set(&o, "limit", &v.limit.as_str().into());
-    set(&o, "actual", &v.actual.as_str().into());
+    set(&o, "limit", &value(&v.limit, v.limit_number()));
+    set(&o, "actual", &value(&v.actual, v.actual_number()));
     o.into()
 }
 

@@ -13,7 +13,7 @@ use crate::api::{Descriptor, PreparedRequest};
 use crate::error::Result;
 use crate::image::Megabytes;
 use crate::js::abort::Abort;
-use crate::js::client::{call, opt_string, req_string, CallSettings, Endpoint};
+use crate::js::client::{call_with, opt_string, req_string, CallSettings, Endpoint, Extras};
 use crate::js::convert::{get, reject_unknown, wrong_type};
 use crate::js::image::megabytes_from_js;
 use crate::js::params::{fields_from_js, result_to_js};
@@ -26,6 +26,7 @@ struct Config {
     credentials: Credentials,
     endpoint: Option<Endpoint>,
     settings: CallSettings,
+    extras: Extras,
     /// How "MB" of the 7 MB base64 budget is read.
     megabytes: Megabytes,
 }
@@ -69,7 +70,7 @@ impl Config {
         let idempotent = prepared.idempotent;
         drop(prepared);
         let parse = |r: &Response| (d.answer)(r.status, r.header("x-request-id"), &r.body);
-        result_to_js(call(req, &self.settings, idempotent, &abort, parse).await?)
+        result_to_js(call_with(req, &self.settings, &self.extras, idempotent, &abort, parse).await?)
     }
 }
 
@@ -94,6 +95,9 @@ impl TencentClient {
                 "maxRetries",
                 "clock",
                 "megabytes",
+                "fetch",
+                "headers",
+                "onRetry",
             ],
             "TencentClient options",
         )?;
@@ -119,6 +123,7 @@ impl TencentClient {
             credentials,
             endpoint,
             settings: CallSettings::from_js(&options)?,
+            extras: Extras::from_js(&options)?,
             megabytes: megabytes_from_js(&options)?,
         };
         Ok(TencentClient { config: Rc::new(config) })

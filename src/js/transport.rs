@@ -4,13 +4,13 @@
 //! followed, and answers are read up to a cap (the worker and the signing
 //! clients share this path).
 
-use js_sys::{Array, Object, Reflect, Uint8Array};
+use js_sys::{Array, Function, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::abort::Abort;
 use super::convert::set;
-use super::fetch::{discard, fetch_within, read_capped, sleep, Capped};
+use super::fetch::{discard, fetch_by, global_fn, read_capped, sleep, Capped};
 use crate::error::{Error, ErrorKind, Result};
 use crate::retry::{next_delay, parse_retry_after, Outcome, Policy, Safety};
 
@@ -54,6 +54,30 @@ pub struct Options {
     pub safety: Safety,
 }
 
+/// A caller's hooks on each call (the clients' `fetch` and `onRetry` options).
+#[derive(Clone, Default)]
+pub struct Hooks {
+    /// Sends instead of the global `fetch` (a proxy agent, tracing, a test double).
+    pub fetch: Option<Function>,
+    /// Told before each retry: `{ attempt, delayMs, status, code }`.
+    pub on_retry: Option<Function>,
+}
+
+impl Hooks {
+    /// Calls `onRetry` with the attempt that failed and the wait before the
+    /// next; a throwing hook is ignored, as it only observes.
+    fn retrying(&self, attempt: u32, delay_ms: u64, status: Option<u16>, code: Option<&str>) {
+        if let Some(f) = &self.on_retry {
+            let o = Object::new();
+            set(&o, "attempt", &attempt.into());
+            set(&o, "delayMs", &(delay_ms as f64).into());
+            set(&o, "status", &status.map_or(JsValue::NULL, JsValue::from));
+            set(&o, "code", &code.map_or(JsValue::NULL, JsValue::from));
+            let _ = f.call1(&JsValue::UNDEFINED, &o);
+        }
+    }
+}
+
 fn now_ms() -> f64 {
     js_sys::Date::now()
 }
@@ -93,6 +117,7 @@ async fn attempt(
     req: &Request,
     remaining_ms: f64,
     abort: &Abort,
+    hooks: &Hooks,
 ) -> std::result::Result<Result<Response>, JsValue> {
     let init = Object::new();
     set(&init, "method", &req.method.into());
@@ -105,7 +130,8 @@ async fn attempt(
     if let Some(b) = &req.body {
         set(&init, "body", b);
     }
-    fetch_within(&req.url, &init, remaining_ms, abort, |resp| async move {
+    let pick = || hooks.fetch.clone().map_or_else(|| global_fn("fetch"), Ok);
+    fetch_by(pick, &req.url, &init, remaining_ms, abort, |resp| async move {
         let status = resp.status();
         // A browser hands a manual redirect over as an opaque answer of status 0.
         let opaque = Reflect::get(&resp, &"type".into())
@@ -137,32 +163,36 @@ async fn attempt(
 }
 
 /// Sends `req`, retrying while `classify` says the answer is transient and
-/// the options say a retry is safe; returns the last answer, or the error
-/// that ended the call.
+/// the options say a retry is safe; returns the last answer and the number
+/// of requests sent, or the error that ended the call (its `attempts` set).
 pub async fn send(
     req: &Request,
     opts: &Options,
     abort: &Abort,
+    hooks: &Hooks,
     classify: impl Fn(&Response) -> Outcome,
-) -> Result<Response> {
+) -> Result<(Response, u32)> {
     let deadline = now_ms() + opts.timeout_ms;
     let mut n = 0u32;
+    let sent = |n: u32| move |e: Error| e.with_attempts(n);
     loop {
-        abort.check()?;
+        abort.check().map_err(sent(n))?;
         let remaining = deadline - now_ms();
         if remaining <= 0.0 {
-            return Err(timeout_error(opts.timeout_ms));
+            return Err(timeout_error(opts.timeout_ms).with_attempts(n));
         }
-        let (outcome, retry_after, result) = match attempt(req, remaining, abort).await {
+        let (outcome, retry_after, result) = match attempt(req, remaining, abort, hooks).await {
             // A redirect or an oversize answer: the same again on a retry.
-            Ok(Err(refused)) => return Err(refused),
+            Ok(Err(refused)) => return Err(refused.with_attempts(n + 1)),
             Ok(Ok(resp)) => {
                 let ra =
                     resp.header("retry-after").and_then(|v| parse_retry_after(v, now_ms() as u64));
                 (classify(&resp), ra, Ok(resp))
             }
-            Err(_) if abort.is_aborted() => return Err(abort.error()),
-            Err(_) if now_ms() >= deadline => return Err(timeout_error(opts.timeout_ms)),
+            Err(_) if abort.is_aborted() => return Err(abort.error().with_attempts(n + 1)),
+            Err(_) if now_ms() >= deadline => {
+                return Err(timeout_error(opts.timeout_ms).with_attempts(n + 1))
+            }
             Err(e) => {
                 let detail = Reflect::get(&e, &"message".into())
                     .ok()
@@ -183,8 +213,15 @@ pub async fn send(
         let remaining = (deadline - now_ms()).max(0.0) as u64;
         let jitter = js_sys::Math::random();
         match next_delay(&opts.policy, opts.safety, n, outcome, retry_after, remaining, jitter) {
-            Some(wait) => sleep(wait as f64, abort).await?,
-            None => return result,
+            Some(wait) => {
+                let (status, code) = match &result {
+                    Ok(r) => (Some(r.status), None),
+                    Err(e) => (None, Some(e.code())),
+                };
+                hooks.retrying(n + 1, wait, status, code);
+                sleep(wait as f64, abort).await.map_err(sent(n + 1))?
+            }
+            None => return result.map(|r| (r, n + 1)).map_err(sent(n + 1)),
         }
         n += 1;
     }

@@ -63,7 +63,17 @@ impl Failure {
         let violations: Vec<Value> = e
             .violations()
             .iter()
-            .map(|v| json!({ "code": v.code, "message": v.message, "limit": v.limit, "actual": v.actual }))
+            .map(|v| {
+                // Counts as numbers, format names as text, as the JS clients give them.
+                let value =
+                    |text: &str, n: Option<u64>| n.map_or_else(|| json!(text), |n| json!(n));
+                json!({
+                    "code": v.code,
+                    "message": v.message,
+                    "limit": value(&v.limit, v.limit_number()),
+                    "actual": value(&v.actual, v.actual_number()),
+                })
+            })
             .collect();
         json!({
             "error": {
@@ -119,6 +129,24 @@ mod tests {
         assert_eq!(j["error"]["requestId"], Value::Null);
         assert_eq!(j["error"]["retryable"], false);
         assert_eq!(j["error"]["violations"][0]["actual"], "GIF");
+        let small = Violation {
+            code: "image.too_small",
+            message: "m".into(),
+            limit: "15".into(),
+            actual: "8".into(),
+        };
+        let f = Failure::from_error(
+            Error::new(ErrorKind::InvalidImage, "image.rejected", "bad")
+                .with_violations(vec![small]),
+        );
+        let j = f.to_json();
+        assert_eq!(
+            (
+                j["error"]["violations"][0]["limit"].as_u64(),
+                j["error"]["violations"][0]["actual"].as_u64()
+            ),
+            (Some(15), Some(8))
+        );
         let up = Failure::from_error(
             Error::new(ErrorKind::Auth, "APIGW.0301", "x").with_status(401).with_request_id("r1"),
         );

@@ -1,9 +1,9 @@
-// The package's browser entry instantiates its wasm with top-level await,
-// which Vite's default build target (browsers from before it) refuses.
+// es2020: the package's browser entry has no top-level await, so a target
+// without it builds (Vite refuses top-level await below es2022).
 import { defineConfig } from "vite";
 
 export default defineConfig({
-  build: { target: "es2022" },
+  build: { target: "es2020" },
   // Keep the build log readable in CI output.
   clearScreen: false,
 });

@@ -5,15 +5,22 @@ import path from "node:path";
 import http from "node:http";
 import assert from "node:assert/strict";
 
-// A page as a user writes it: fetch a photo, probe and check it, show the JSON.
-export const pageSource = (ts) => `import { probeImage, checkImage${ts ? ", type ImageInfo, type CheckResult" : ""} } from "ocr-edge";
+// A page as a user writes it: fetch a photo, probe it (async: it waits for
+// the wasm, so no init() is needed), check it, show the JSON. With
+// `proxy: true` it also sends the photo through ProxyClient to the worker
+// named in the page's query (?proxy=URL&token=T), one real call.
+export const pageSource = (ts, { proxy = false } = {}) => `import { probeBlob, checkImage${proxy ? ", ProxyClient" : ""}${ts ? ", type ImageInfo, type CheckResult" : ""} } from "ocr-edge";
 const out = document.getElementById("result")${ts ? "!" : ""};
-fetch("./fixture.jpg").then((r) => r.arrayBuffer()).then((buf) => {
-  const bytes = new Uint8Array(buf);
-  const probe${ts ? ": ImageInfo" : ""} = probeImage(bytes);
-  const check${ts ? ": CheckResult" : ""} = checkImage(bytes, "huawei.quotaInvoice");
-  out.textContent = JSON.stringify({ probe, check, tencent: checkImage(probe, "tencent.bizLicense") });
-}).catch((e) => { out.textContent = JSON.stringify({ error: String(e) }); });
+fetch("./fixture.jpg").then((r) => r.blob()).then(async (blob) => {
+  const probe${ts ? ": ImageInfo" : ""} = await probeBlob(blob);
+  const check${ts ? ": CheckResult" : ""} = checkImage(new Uint8Array(await blob.arrayBuffer()), "huawei.quotaInvoice");
+  const answer = { probe, check, tencent: checkImage(probe, "tencent.bizLicense") };
+${proxy ? `  const q = new URLSearchParams(location.search);
+  const client = new ProxyClient({ baseUrl: q.get("proxy"), token: q.get("token") });
+  const invoice = await client.recognizeQuotaInvoice({ image: blob });
+  answer.invoice = { number: invoice.number, hasRequestId: !!invoice.requestId };
+` : ""}  out.textContent = JSON.stringify(answer);
+}).catch((e) => { out.textContent = JSON.stringify({ error: String(e) + " " + (e && e.code) }); });
 `;
 export const html = (script) => `<!doctype html>
 <meta charset="utf-8">
@@ -23,7 +30,7 @@ ${script}
 `;
 const MARKERS = ["HuaweiClient", "TencentClient", "SDK-HMAC-SHA256", "TC3-HMAC-SHA256"];
 const types = { ".js": "text/javascript", ".wasm": "application/wasm", ".html": "text/html", ".jpg": "image/jpeg" };
-const serve = async (dist) => {
+const serve = async (dist, port = 0) => {
   const server = http.createServer((req, res) => {
     let rel = decodeURIComponent(new URL(req.url, "http://x").pathname);
     if (rel === "/") rel = "/index.html";
@@ -32,21 +39,21 @@ const serve = async (dist) => {
     res.writeHead(200, { "content-type": types[path.extname(file)] ?? "application/octet-stream" });
     fs.createReadStream(file).pipe(res);
   });
-  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  await new Promise((r) => server.listen(port, "127.0.0.1", r));
   return server;
 };
 // Checks a built page (in `dist`, from the project `dir`): one .wasm
 // emitted with the tarball's bytes, no signing client in the output, and in
 // Chromium the page's answer equal to `expected`, the wasm served as
 // application/wasm, nothing fetched from outside loopback, no page error.
-export const checkBuilt = async (browser, dir, dist, expected) => {
+export const checkBuilt = async (browser, dir, dist, expected, { port = 0, query = "" } = {}) => {
   const files = fs.readdirSync(dist, { recursive: true }).map(String).filter((f) => fs.statSync(path.join(dist, f)).isFile());
   const wasmFiles = files.filter((f) => f.endsWith(".wasm"));
   assert.equal(wasmFiles.length, 1, `wasm files emitted: ${wasmFiles}`);
   assert.ok(fs.readFileSync(path.join(dist, wasmFiles[0])).equals(fs.readFileSync(path.join(dir, "node_modules/ocr-edge/web/ocr_edge_bg.wasm"))), "the emitted wasm is the tarball's");
   const leaks = files.flatMap((f) => MARKERS.filter((m) => fs.readFileSync(path.join(dist, f)).includes(m)).map((m) => `${f}: ${m}`));
   assert.deepEqual(leaks, [], "no signing client in the bundle");
-  const server = await serve(dist);
+  const server = await serve(dist, port);
   const page = await browser.newPage();
   try {
     const outside = [], wasm = [], problems = [];
@@ -61,7 +68,7 @@ export const checkBuilt = async (browser, dir, dist, expected) => {
       if (r.url().endsWith(".wasm")) wasm.push([r.status(), r.headers()["content-type"]]);
       if (r.status() >= 400) problems.push(`${r.status()} for ${r.url()}`);
     });
-    await page.goto(`http://127.0.0.1:${server.address().port}/`);
+    await page.goto(`http://127.0.0.1:${server.address().port}/${query}`);
     await page.waitForFunction(() => document.getElementById("result")?.textContent !== "pending", null, { timeout: 30000 })
       .catch(() => assert.fail(`the page never answered; ${problems.join("; ") || "no page error"}`));
     const got = JSON.parse(await page.textContent("#result"));
@@ -71,7 +78,7 @@ export const checkBuilt = async (browser, dir, dist, expected) => {
     assert.deepEqual(wasm, [[200, "application/wasm"]], "the wasm fetched once, as application/wasm");
     assert.deepEqual(outside, [], "nothing fetched from outside loopback");
     assert.deepEqual(problems, []);
-    return `${wasmFiles[0]}; probe ${got.probe.width}x${got.probe.height} ${got.probe.format}, check ok=${got.check.ok}`;
+    return `${wasmFiles[0]}; probe ${got.probe.width}x${got.probe.height} ${got.probe.format}, check ok=${got.check.ok}${got.invoice ? `; invoice ${got.invoice.number} through the worker` : ""}`;
   } finally {
     await page.close();
     server.close();

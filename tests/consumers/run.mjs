@@ -6,7 +6,10 @@
 // a `vite build` and a webpack 5 build, each page served from loopback in
 // Chromium; a CommonJS TypeScript project (node16, skipLibCheck off)
 // type-checked, compiled and run on Node 22; and a bundler-resolution TS app
-// (page and server code) type-checked. The tools come from this folder's
+// (page and server code) type-checked; a plain wrangler project
+// (`wrangler deploy --dry-run` on Node 22, its bundle run in workerd) and
+// esbuild pages (esm and iife, es2020) that call the emulator through that
+// worker from Chromium. ONLY=regex picks consumers. The tools come from this folder's
 // locked package.json, installed only when the lock changed; the projects
 // install only the tarball. Prints `ok consumers ...` / `FAIL consumers ...`.
 import fs from "node:fs";
@@ -70,8 +73,19 @@ const browser = await chromium.launch({
   args: ["--no-sandbox", "--disable-background-networking"],
 });
 
+const freePort = () =>
+  new Promise((resolve) => {
+    const s = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+
+// ONLY=regex runs just the consumers whose name matches (while developing).
+const want = (name) => !process.env.ONLY || new RegExp(process.env.ONLY).test(name);
 let failed = 0;
 const report = async (what, fn) => {
+  if (!want(what)) return;
   const t0 = performance.now();
   try {
     const line = await fn();
@@ -98,15 +112,10 @@ for (const runtime of ["node18", "node22"]) {
   }
 }
 // Vite dev, first run, no config: the page probes and checks in Chromium.
-{
+if (want("vite dev")) {
   const dir = project("vite-dev", { type: "module" });
   for (const f of ["index.html", "main.js", "png.js"]) fs.copyFileSync(path.join(root, "tests/consumer", f), path.join(dir, f));
-  const port = await new Promise((resolve) => {
-    const s = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
+  const port = await freePort();
   const vite = spawn(process.execPath, [path.join(here, "node_modules/vite/bin/vite.js"), "--host", "127.0.0.1", "--port", String(port), "--strictPort"], {
     cwd: dir,
     stdio: ["ignore", "pipe", "inherit"],
@@ -166,6 +175,7 @@ const strictTs = { strict: true, target: "es2022", lib: ["es2022", "dom"], skipL
 // the browser types (no signing client), server code with the runtime's
 // condition gets the full ones.
 {
+  if (want("vite build bundler TS")) {
   const dir = project("vite-build", { type: "module" });
   fs.writeFileSync(path.join(dir, "index.html"), html(`<script type="module" src="/main.ts"></script>`));
   fs.writeFileSync(path.join(dir, "main.ts"), pageSource(true));
@@ -202,6 +212,7 @@ export { HuaweiClient, TencentClient, issueCaptureToken, verifyCaptureToken, pro
     execFileSync(process.execPath, [tool("vite/bin/vite.js"), "build", "--logLevel", "warn"], { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
     return checkBuilt(browser, dir, path.join(dir, "dist"), expected);
   });
+  }
 }
 
 // webpack 5 with its defaults (entry ./src/index.js), the page in Chromium.
@@ -251,6 +262,86 @@ export const wrong = (c: HuaweiClient) => c.recognizeEverything();
   const node = tool("node22/bin/node");
   return `tsc ok; ` + execFileSync(node, ["out/call.js"], { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
 });
+
+// A plain wrangler project: `npm install` of the tarball (not this repo's
+// edge/), `main` re-exporting "ocr-edge/edge", `wrangler deploy --dry-run`
+// on Node 22 (wrangler 4 needs it); the bundle it wrote then runs in workerd
+// (miniflare) against the emulator, and one ProxyClient call goes through it. The esbuild pages below call it from Chromium.
+const node22 = tool("node22/bin/node");
+const pagePorts = { esm: await freePort(), iife: await freePort() };
+let worker = null;
+const workerSecret = "c".repeat(64);
+await report("wrangler project (npm tarball): deploy --dry-run, the bundle in workerd, one call", async () => {
+  const dir = project("wrangler", { type: "module" });
+  fs.mkdirSync(path.join(dir, "src"));
+  fs.writeFileSync(path.join(dir, "src/index.js"), `export { default } from "ocr-edge/edge";\n`);
+  fs.writeFileSync(path.join(dir, "wrangler.toml"), `name = "ocr-edge-proxy"
+main = "src/index.js"
+compatibility_date = "2026-07-01"
+
+[vars]
+HUAWEI_REGION = "cn-north-4"
+`);
+  const out = execFileSync(node22, [tool("wrangler/bin/wrangler.js"), "deploy", "--dry-run", "--outdir", "dist"], {
+    cwd: dir,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" },
+  });
+  assert.match(out, /--dry-run: exiting now/, out);
+  const files = fs.readdirSync(path.join(dir, "dist"));
+  const wasm = files.filter((f) => f.endsWith(".wasm"));
+  assert.equal(wasm.length, 1, `wasm in the bundle: ${files}`);
+  assert.ok(fs.readFileSync(path.join(dir, "dist", wasm[0])).equals(fs.readFileSync(path.join(dir, "node_modules/ocr-edge/edge/ocr_edge_bg.wasm"))), "the bundled wasm is the tarball's");
+  const bindings = {
+    HUAWEI_AK: "dev-ak", HUAWEI_SK: "dev-sk", HUAWEI_PROJECT_ID: "0123456789abcdef0123456789abcdef",
+    TENCENT_SECRET_ID: "dev-secret-id", TENCENT_SECRET_KEY: "dev-secret-key",
+    UPSTREAM_HUAWEI: emulator, UPSTREAM_TENCENT: emulator, CAPTURE_TOKEN_SECRET: workerSecret,
+    ALLOWED_ORIGINS: Object.values(pagePorts).map((p) => `http://127.0.0.1:${p}`).join(","),
+  };
+  // The repository's miniflare (its workerd runs under this Node); the
+  // consumers' own, wrangler's, wants a newer options shape.
+  const { Miniflare, Log, LogLevel } = createRequire(path.join(root, "package.json"))("miniflare");
+  const mf = new Miniflare({
+    modules: true, modulesRoot: path.join(dir, "dist"), scriptPath: path.join(dir, "dist/index.js"),
+    modulesRules: [{ type: "ESModule", include: ["**/*.js"] }, { type: "CompiledWasm", include: ["**/*.wasm"] }],
+    compatibilityDate: "2026-07-01", cf: false, host: "127.0.0.1", port: 0, bindings, log: new Log(LogLevel.WARN),
+  });
+  const url = (await mf.ready).href.replace(/\/$/, "");
+  worker = { mf, url };
+  const token = nodeLib.issueCaptureToken(workerSecret, { scope: "huawei.quotaInvoice", ttlSeconds: 300 });
+  const invoice = await new nodeLib.ProxyClient({ baseUrl: url, token }).recognizeQuotaInvoice({ image: fixtureBytes });
+  if (typeof invoice.number !== "string" || !invoice.requestId) throw new Error(JSON.stringify(invoice));
+  worker.expected = { number: invoice.number, hasRequestId: true };
+  return `wrangler ${execFileSync(node22, [tool("wrangler/bin/wrangler.js"), "--version"], { encoding: "utf8" }).trim()}, ${wasm[0]}; invoice ${invoice.number} through the worker`;
+});
+
+// esbuild for the browser, ESM and iife, from a fresh project: esbuild does
+// not emit the .wasm (it does not follow new URL(..., import.meta.url)), so
+// the build copies it beside the bundle, as the README says. Each page
+// probes and checks in Chromium and makes one ProxyClient call through the
+// wrangler project's worker to the emulator.
+for (const format of ["esm", "iife"]) {
+  await report(`esbuild (--format=${format} --target=es2020) in Chromium, one call through the worker`, async () => {
+    if (!worker) throw new Error("no worker: the wrangler consumer failed");
+    const dir = project(`esbuild-${format}`, { type: "module" });
+    fs.mkdirSync(path.join(dir, "src"));
+    fs.writeFileSync(path.join(dir, "src/index.js"), pageSource(false, { proxy: true }));
+    const dist = path.join(dir, "dist");
+    execFileSync(tool("esbuild/bin/esbuild"), ["src/index.js", "--bundle", `--format=${format}`, "--target=es2020", "--outfile=dist/main.js", "--log-level=warning"], {
+      cwd: dir,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    fs.copyFileSync(path.join(dir, "node_modules/ocr-edge/web/ocr_edge_bg.wasm"), path.join(dist, "ocr_edge_bg.wasm"));
+    fs.writeFileSync(path.join(dist, "index.html"), html(format === "esm" ? `<script type="module" src="main.js"></script>` : `<script src="main.js"></script>`));
+    fs.copyFileSync(fixture, path.join(dist, "fixture.jpg"));
+    const token = nodeLib.issueCaptureToken(workerSecret, { scope: "huawei.quotaInvoice", ttlSeconds: 300 });
+    const query = `?proxy=${encodeURIComponent(worker.url)}&token=${encodeURIComponent(token)}`;
+    return checkBuilt(browser, dir, dist, { ...expected, invoice: worker.expected }, { port: pagePorts[format], query });
+  });
+}
+await worker?.mf.dispose();
 
 await browser.close();
 fs.rmSync(work, { recursive: true, force: true });

@@ -1,5 +1,5 @@
-// Loads pkg/ in headless Chromium as a page would (ES module, top-level
-// await) and runs the shared checks there. Exits non-zero on any mismatch.
+// Loads pkg/ in headless Chromium as a page would (ES module) and runs the
+// shared checks there. Exits non-zero on any mismatch.
 import http from "node:http";
 import fs from "node:fs";
 import path from "node:path";
@@ -19,7 +19,9 @@ function mapped(pathname) {
   if (pathname.startsWith("/node_modules/ocr-edge/")) return `/pkg/${pathname.slice("/node_modules/ocr-edge/".length)}`;
   return pathname;
 }
+const corsHits = []; // requests to /cors-proxy/, a "worker" that sends no CORS headers
 const server = http.createServer((req, res) => {
+  if (req.url.startsWith("/cors-proxy")) corsHits.push(req.method);
   const where = mapped(decodeURIComponent(new URL(req.url, "http://x").pathname));
   if (where === "html") {
     res.writeHead(200, { "content-type": "text/html" }).end(html);
@@ -46,8 +48,47 @@ try {
   const page = await browser.newPage();
   page.on("pageerror", (e) => console.error("page error:", e.message));
   await page.goto(`${base}/tests/pkg/blank.html`);
+  // No top-level await: the import resolves before the wasm is in. A sync
+  // call that early is a typed wasm.not_ready; async calls and a ProxyClient
+  // made that early wait for it; after init() sync calls work.
+  const early = await page.evaluate(async (base) => {
+    const api = await import(`${base}/pkg/web/index.js?early`);
+    let sync;
+    try {
+      api.probeImage(new Uint8Array(8));
+    } catch (e) {
+      sync = [e instanceof api.OcrEdgeError, e.code];
+    }
+    const client = new api.ProxyClient({ baseUrl: "ftp://nowhere", token: "t" });
+    const bad = await client.recognizeQuotaInvoice({}).then(() => "sent", (e) => e.code);
+    const blob = await api.probeBlob(new Blob([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 20, 0, 0, 0, 30, 8, 2, 0, 0, 0])]));
+    await api.init();
+    const after = new api.ProxyClient({ baseUrl: "https://proxy.example", token: "t" });
+    return [sync, bad, blob.width, after instanceof api.ProxyClient, typeof after.setToken("u")];
+  }, base);
+  // A worker on another origin that sends no CORS headers: one refused
+  // preflight, named as CORS, not retried; an unreachable one stays a
+  // network failure.
+  const cors = await page.evaluate(async (port) => {
+    const api = await import(`http://127.0.0.1:${port}/pkg/web/index.js`);
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 20, 0, 0, 0, 30, 8, 2, 0, 0, 0]);
+    const refused = await new api.ProxyClient({ baseUrl: `http://localhost:${port}/cors-proxy`, token: "t" })
+      .recognizeQuotaInvoice({ image: png }).then(() => null, (e) => [e.kind, e.code, e.retryable, e.attempts, /ALLOWED_ORIGINS/.test(e.message)]);
+    const down = await new api.ProxyClient({ baseUrl: "http://127.0.0.1:9", token: "t", maxRetries: 0 })
+      .recognizeQuotaInvoice({ image: png }).then(() => null, (e) => e.code);
+    return [refused, down];
+  }, server.address().port);
+  const wantCors = [["network", "network.cors", false, 1, true], "network.failed"];
+  const corsOk = JSON.stringify(cors) === JSON.stringify(wantCors) && JSON.stringify(corsHits) === JSON.stringify(["OPTIONS", "GET"]);
+  if (!corsOk) failed++;
+  console.log(`${corsOk ? "ok" : "FAIL"} chromium ProxyClient: a refused CORS preflight is network.cors, sent once${corsOk ? "" : `: ${JSON.stringify(cors)}, requests ${corsHits}`}`);
+  const wantEarly = [[true, "wasm.not_ready"], "argument.type", 20, true, "undefined"];
+  const earlyOk = JSON.stringify(early) === JSON.stringify(wantEarly);
+  if (!earlyOk) failed++;
+  console.log(`${earlyOk ? "ok" : "FAIL"} chromium before init(): sync call typed, async calls and an early ProxyClient wait${earlyOk ? "" : `: ${JSON.stringify(early)}`}`);
   const rows = await page.evaluate(async (base) => {
     const api = await import(`${base}/pkg/web/index.js`);
+    await api.init();
     const { exercise } = await import(`${base}/tests/pkg/samples.mjs`);
     return exercise(api);
   }, base);
@@ -56,7 +97,7 @@ try {
   rows.push(
     await page.evaluate(async (base) => {
       try {
-        await import(`${base}/nowasm/web/index.js`);
+        await (await import(`${base}/nowasm/web/index.js`)).init();
         return ["missing wasm is refused", "loaded", "refused"];
       } catch (e) {
         const named = e.message.includes(`${base}/nowasm/web/ocr_edge_bg.wasm`) && e.message.includes("HTTP 404");
@@ -65,6 +106,7 @@ try {
     }, base),
     await page.evaluate(async (base) => {
       const api = await import(`${base}/node_modules/.vite/deps/index.js`);
+      await api.init();
       return ["vite dev layout: wasm found in the package", api.probeImage(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 20, 0, 0, 0, 30, 8, 2, 0, 0, 0])).width, 20];
     }, base),
   );

@@ -58,6 +58,7 @@ const b64 = (n) => Math.ceil(n / 3) * 4;
 // typed array cannot cross page.evaluate, nor can identity).
 async function pageHelpers() {
   const api = await import("/pkg/web/index.js");
+  await api.init();
   const load = async (name) => new Uint8Array(await (await fetch(`/__photos/${name}`)).arrayBuffer());
   const plainError = (e) => ({
     name: e?.name,
@@ -424,6 +425,7 @@ try {
     await strict.goto(`${origin}/tests/pkg/blank.html?csp=noworker`);
     const r = await strict.evaluate(async () => {
       const api = await import("/pkg/web/index.js");
+      await api.init();
       const bytes = new Uint8Array(await (await fetch("/__photos/photo-o6.jpg")).arrayBuffer());
       const out = await api.fitImage(bytes, "tencent.bizLicense", { maxBase64Bytes: 500_000 });
       return { ok: api.checkImage(out.bytes, "tencent.bizLicense").ok, base64: Math.ceil(out.bytes.length / 3) * 4, orientation: out.info.orientation };

@@ -33,6 +33,7 @@ try {
   await page.goto(`http://127.0.0.1:${server.address().port}/tests/pkg/blank.html`);
   const r = await page.evaluate(async () => {
     const api = await import("/pkg/web/index.js");
+    await api.init();
     const bytes = new Uint8Array(await (await fetch("/__photos/small-o6.heic")).arrayBuffer());
     const loadHeif = () => import("/node_modules/libheif-js/libheif-wasm/libheif-bundle.mjs");
     const out = await api.fitImage(bytes, "huawei.quotaInvoice", { loadHeif });

@@ -28,6 +28,11 @@ export async function exercise(api) {
   rows.push(["probeBlob height", blobInfo.height, 32]);
   const check = api.checkImage(info, "tencent.bizLicense");
   rows.push(["checkImage ok", check.ok, true]);
+  // Counts as numbers, format names as text (Violation.limit / .actual).
+  const tiny = api.checkImage({ ...info, width: 8, displayWidth: 8 }, "huawei.quotaInvoice").violations.find((v) => v.code === "image.too_small");
+  rows.push(["violation limit and actual are numbers", [typeof tiny?.limit, typeof tiny?.actual, tiny?.actual], ["number", "number", 8]]);
+  const gif = api.checkImage({ ...info, format: "gif" }, "huawei.quotaInvoice").violations.find((v) => v.code === "image.format");
+  rows.push(["format violation is text", [typeof gif?.limit, gif?.actual], ["string", "gif"]]);
   const body = new TextDecoder().decode(api.buildQuotaInvoiceBody(new Uint8Array([1, 2, 3])));
   rows.push(["buildQuotaInvoiceBody", body, '{"image":"AQID"}']);
   const biz = new TextDecoder().decode(
