@@ -551,7 +551,8 @@ async fn send(
     let parse = |r: &transport::Response| {
         handler::parse_answer(route, r.status, r.header("x-request-id"), &r.body)
     };
-    let resp = transport::send(&req, &opts, &Abort::none(), |r| outcome_of(&parse(r)))
+    let hooks = transport::Hooks::default();
+    let (resp, _) = transport::send(&req, &opts, &Abort::none(), &hooks, |r| outcome_of(&parse(r)))
         .await
         .map_err(Failure::from_error)?;
     match parse(&resp) {
