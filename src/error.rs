@@ -189,6 +189,11 @@ pub struct CodeInfo {
     pub meaning: &'static str,
 }
 
+/// The kind of one of our own codes; `None` for a provider's code.
+pub fn kind_of(code: &str) -> Option<ErrorKind> {
+    CODES.iter().find(|c| c.code == code).map(|c| c.kind)
+}
+
 const fn c(code: &'static str, kind: ErrorKind, meaning: &'static str) -> CodeInfo {
     CodeInfo { code, kind, meaning }
 }

@@ -38,6 +38,9 @@ thread_local! {
     static BUDGET: RefCell<BodyBudget> = RefCell::new(BodyBudget::new(0));
     // Uploads in flight per token.
     static IN_FLIGHT: RefCell<InFlight> = RefCell::new(InFlight::new());
+    // Refusals answered by this isolate, by kind.
+    static REFUSALS: RefCell<std::collections::BTreeMap<&'static str, u64>> =
+        const { RefCell::new(std::collections::BTreeMap::new()) };
     // Whether the isolate-only warning was given.
     static WARNED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
@@ -641,6 +644,20 @@ fn wasm_memory_bytes() -> u64 {
     get(&buffer, "byteLength").as_f64().unwrap_or(0.0) as u64
 }
 
+/// Counts a refusal by kind; every 100th, the isolate's counts go to the log
+/// as one `refusalsByKind` line (the per-request lines carry `kind` too).
+fn count_refusal(kind: &'static str) {
+    let summary = REFUSALS.with(|r| {
+        let mut r = r.try_borrow_mut().ok()?;
+        *r.entry(kind).or_insert(0) += 1;
+        let total: u64 = r.values().sum();
+        (total % 100 == 0).then(|| serde_json::json!({ "refusalsByKind": *r }).to_string())
+    });
+    if let Some(line) = summary {
+        log(&line);
+    }
+}
+
 /// Says once per isolate, loudly, that nothing holds across isolates.
 fn warn_isolate_only() {
     if WARNED.with(|w| w.replace(true)) {
@@ -671,6 +688,7 @@ pub fn handle_request(request: JsValue, env: JsValue, ctx: JsValue) -> Promise {
         let (route, reply, token_id) = handle(&request, &env).await;
         let ms = (js_sys::Date::now() - start).max(0.0) as u64;
         let ray = header(&get(&request, "headers"), "cf-ray");
+        let kind = reply.code.as_deref().map(handler::refusal_kind);
         let line = handler::LogLine {
             route,
             status: reply.status,
@@ -680,11 +698,15 @@ pub fn handle_request(request: JsValue, env: JsValue, ctx: JsValue) -> Promise {
             ray: ray.as_deref(),
             wasm_bytes: wasm_memory_bytes(),
             limits: if Ledger::from_env(&env).is_some() { "global" } else { "isolate" },
+            kind,
         };
         if line.limits == "isolate" {
             warn_isolate_only();
         }
         log(&line.to_json());
+        if let Some(kind) = kind {
+            count_refusal(kind);
+        }
         to_response(&reply)
     });
     // A page that goes away mid-call must not cut the ledger's bookkeeping short.

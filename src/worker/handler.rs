@@ -286,6 +286,13 @@ pub struct LogLine<'a> {
     pub wasm_bytes: u64,
     /// Where the limits hold: `"global"` (bindings configured) or `"isolate"`.
     pub limits: &'a str,
+    /// The refusal's kind (`auth`, `invalid_image`, …; `provider` for a provider's code).
+    pub kind: Option<&'a str>,
+}
+
+/// The kind a refusal's code is counted under in logs.
+pub fn refusal_kind(code: &str) -> &'static str {
+    crate::error::kind_of(code).map_or("provider", |k| k.as_str())
 }
 
 /// The hashed form of a token id in logs: 12 hex characters of its SHA-256.
@@ -306,6 +313,7 @@ impl LogLine<'_> {
             "ray": ray,
             "wasmBytes": self.wasm_bytes,
             "limits": self.limits,
+            "kind": self.kind,
         })
         .to_string()
     }
@@ -591,9 +599,12 @@ mod tests {
             ray: Some("8f00aa-SJC"),
             wasm_bytes: 1_114_112,
             limits: "isolate",
+            kind: Some(refusal_kind("body.timeout")),
             ..Default::default()
         }
         .to_json();
+        assert!(line.contains("\"kind\":\"timeout\""), "{line}");
+        assert_eq!(refusal_kind("AIS.0103"), "provider");
         assert!(!line.contains("nonce-123"), "{line}");
         assert!(line.contains(&format!("\"token\":\"{}\"", token_hash("nonce-123"))), "{line}");
         assert!(line.contains("\"ray\":\"8f00aa-SJC\"") && line.contains("\"wasmBytes\":1114112"));

@@ -29,6 +29,15 @@ pub fn scrub_text(cfg: Option<&WorkerConfig>, text: String) -> String {
         if s.len() >= 4 && out.contains(s) {
             out = out.replace(s, "[redacted]");
         }
+        // A secret cut short by an excerpt's ellipsis: its head before the "…".
+        if out.contains('…') {
+            for k in (4..s.len()).rev().filter(|k| s.is_char_boundary(*k)) {
+                let cut = format!("{}…", &s[..k]);
+                if out.contains(&cut) {
+                    out = out.replace(&cut, "[redacted]…");
+                }
+            }
+        }
     }
     out
 }
@@ -64,5 +73,24 @@ impl Reply {
     /// The header value, by case-insensitive name (the last one if repeated).
     pub fn header(&self, name: &str) -> Option<&str> {
         crate::sign::canonical::last_header(&self.headers, name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_are_scrubbed_whole_and_cut() {
+        let cfg = WorkerConfig::from_lookup(|k| {
+            (k == "ADMIN_SECRET").then(|| "0123456789abcdef0123456789abcdef-admin".to_owned())
+        })
+        .unwrap();
+        let s = "0123456789abcdef0123456789abcdef-admin";
+        let whole = scrub_text(Some(&cfg), format!("said {s} twice {s}"));
+        assert_eq!(whole, "said [redacted] twice [redacted]");
+        let cut = scrub_text(Some(&cfg), format!("provider said: key={}…", &s[..20]));
+        assert_eq!(cut, "provider said: key=[redacted]…");
+        assert_eq!(scrub_text(Some(&cfg), "plain … text".into()), "plain … text");
     }
 }
