@@ -80,6 +80,10 @@ before(async () => {
         durableObjects: { CAPTURE_LEDGER: "CaptureLedger" },
         ratelimits: { IP_RATE_LIMITER: { namespace_id: "1003", simple: { limit: 3, period: 60 } } },
       }),
+      workerOptions("tokenlimited", {}, {
+        durableObjects: { CAPTURE_LEDGER: "CaptureLedger" },
+        ratelimits: { TOKEN_RATE_LIMITER: { namespace_id: "1004", simple: { limit: 2, period: 60 } } },
+      }),
       // No ledger bound: per-isolate limits only.
       workerOptions("bare", {}),
       workerOptions("wrongkey", { HUAWEI_SK: "not-the-secret-key-the-emulator-knows" }),
@@ -87,7 +91,7 @@ before(async () => {
   });
   await mf.ready;
   // Each worker is reached by its route's host.
-  for (const n of ["a", "b", "capped", "limited", "bare", "wrongkey"]) {
+  for (const n of ["a", "b", "capped", "limited", "tokenlimited", "bare", "wrongkey"]) {
     workers[n] = { fetch: (url, init) => mf.dispatchFetch(url.replace("http://worker", `http://${n}.test`), init) };
   }
 });
@@ -301,6 +305,16 @@ describe("account-wide and network limits", () => {
     for (let i = 0; i < 5; i++) codes.push((await capture(workers.limited, hsToken(), { ip })).status);
     assert.deepEqual(codes.slice(0, 3), [200, 200, 200]);
     assert.ok(codes.slice(3).every((s) => s === 429), codes.join(","));
+  });
+
+  test("the token Rate Limiting binding counts one token across calls", async () => {
+    const t = hsToken();
+    const first = [await capture(workers.tokenlimited, t), await capture(workers.tokenlimited, t)];
+    assert.deepEqual(first.map((r) => r.status), [200, 200]);
+    const third = await capture(workers.tokenlimited, t);
+    assert.deepEqual([third.status, third.code], [429, "rate.limited"]);
+    // Another token is its own count.
+    assert.equal((await capture(workers.tokenlimited, hsToken())).status, 200);
   });
 
   test("without a ledger, tokens still verify and calls still go through", async () => {
