@@ -244,11 +244,12 @@ pub async fn call<T>(
     abort: &Abort,
     parse: impl Fn(&Response) -> Result<T>,
 ) -> Result<T> {
-    call_with(req, settings, &Extras::default(), idempotent, abort, parse).await
+    call_with(req, settings, &Extras::default(), idempotent, abort, parse).await.map(|(t, _)| t)
 }
 
 /// [`call`] with the caller's hooks and extra headers (which may not replace
-/// a signed one); an error carries the number of requests sent.
+/// a signed one); the result comes with the number of requests sent, and an
+/// error carries it.
 pub async fn call_with<T>(
     mut req: Request,
     settings: &CallSettings,
@@ -256,7 +257,7 @@ pub async fn call_with<T>(
     idempotent: bool,
     abort: &Abort,
     parse: impl Fn(&Response) -> Result<T>,
-) -> Result<T> {
+) -> Result<(T, u32)> {
     let opts = Options {
         timeout_ms: settings.timeout_ms,
         policy: Policy { max_retries: settings.max_retries, ..Policy::default() },
@@ -273,7 +274,7 @@ pub async fn call_with<T>(
     }
     let (resp, attempts) =
         transport::send(&req, &opts, abort, &extras.hooks, |r| outcome_of(&parse(r))).await?;
-    parse(&resp).map_err(|e| e.with_attempts(attempts))
+    parse(&resp).map(|t| (t, attempts)).map_err(|e| e.with_attempts(attempts))
 }
 
 /// The URL and path a prepared request goes to at `endpoint`.

@@ -105,7 +105,7 @@ impl Config {
         endpoint: Option<&Endpoint>,
         abort: &Abort,
         parse: impl Fn(u16, Option<&str>, &[u8]) -> Result<T>,
-    ) -> Result<T> {
+    ) -> Result<(T, u32)> {
         let req = self.sign(&prepared, endpoint)?;
         let parse = |r: &Response| parse(r.status, r.header("x-request-id"), &r.body);
         call_with(req, &self.settings, &self.extras, prepared.idempotent, abort, parse).await
@@ -185,7 +185,8 @@ impl HuaweiClient {
             };
             let prepared = (d.build)(&ctx, &fields)?;
             drop(fields);
-            result_to_js(c.send(prepared, c.endpoint(d), &abort, d.answer).await?)
+            let (json, attempts) = c.send(prepared, c.endpoint(d), &abort, d.answer).await?;
+            result_to_js(json, attempts)
         })
     }
 
@@ -221,6 +222,6 @@ impl Sender {
         abort: &Abort,
         parse: impl Fn(u16, Option<&str>, &[u8]) -> Result<T>,
     ) -> Result<T> {
-        self.0.send(prepared, self.0.endpoint(d), abort, parse).await
+        self.0.send(prepared, self.0.endpoint(d), abort, parse).await.map(|(t, _)| t)
     }
 }

@@ -176,6 +176,8 @@ export interface SecretResourceInstances {
   requestId: string | null;
   /** The provider's whole answer; `null` through the worker unless it sets SEND_RAW. */
   raw: JsonValue;
+  /** Requests the signing client sent for it, retries included (not set by `ProxyClient`). */
+  attempts?: number;
 }
 
 export interface DeleteSecretTagParams {
@@ -204,6 +206,8 @@ export interface AppResult {
   requestId: string | null;
   /** The provider's whole answer; `null` through the worker unless it sets SEND_RAW. */
   raw: JsonValue;
+  /** Requests the signing client sent for it, retries included (not set by `ProxyClient`). */
+  attempts?: number;
 }
 "#;
 
@@ -363,6 +367,8 @@ export interface QuotaInvoiceResult {
   requestId: string | null;
   /** The provider's whole answer; `null` through the worker unless it sets SEND_RAW. */
   raw: JsonValue;
+  /** Requests the signing client sent for it, retries included (not set by `ProxyClient`). */
+  attempts?: number;
 }
 
 export interface VerifyBizLicenseParams {
@@ -413,6 +419,8 @@ export interface BasicBizLicenseResult {
   requestId: string | null;
   /** The provider's whole answer; `null` through the worker unless it sets SEND_RAW. */
   raw: JsonValue;
+  /** Requests the signing client sent for it, retries included (not set by `ProxyClient`). */
+  attempts?: number;
 }
 
 export interface BizLicenseResult {
@@ -453,6 +461,8 @@ export interface BizLicenseResult {
   requestId: string | null;
   /** The provider's whole answer; `null` through the worker unless it sets SEND_RAW. */
   raw: JsonValue;
+  /** Requests the signing client sent for it, retries included (not set by `ProxyClient`). */
+  attempts?: number;
 }
 
 export interface BusinessLicenseParams {
@@ -492,6 +502,8 @@ export interface BusinessLicenseResult {
   requestId: string | null;
   /** The provider's whole answer; `null` through the worker unless it sets SEND_RAW. */
   raw: JsonValue;
+  /** Requests the signing client sent for it, retries included (not set by `ProxyClient`). */
+  attempts?: number;
 }
 
 export interface VatInvoiceParams {
@@ -619,6 +631,8 @@ export interface VatInvoiceResult {
   requestId: string | null;
   /** The provider's whole answer; `null` through the worker unless it sets SEND_RAW. */
   raw: JsonValue;
+  /** Requests the signing client sent for it, retries included (not set by `ProxyClient`). */
+  attempts?: number;
 }
 
 export interface BizLicenseOcrParams {
@@ -684,5 +698,7 @@ export interface BizLicenseOcrResult {
   requestId: string | null;
   /** The provider's whole answer; `null` through the worker unless it sets SEND_RAW. */
   raw: JsonValue;
+  /** Requests the signing client sent for it, retries included (not set by `ProxyClient`). */
+  attempts?: number;
 }
 "#;

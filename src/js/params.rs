@@ -45,10 +45,17 @@ pub async fn fields_from_js(
     Ok(f)
 }
 
-/// A result's JSON text as a JS value (`undefined` for none).
-pub fn result_to_js(json: Option<String>) -> std::result::Result<JsValue, JsValue> {
+/// A result's JSON text as a JS value (`undefined` for none), with the
+/// number of requests its call sent as `attempts`.
+pub fn result_to_js(json: Option<String>, attempts: u32) -> std::result::Result<JsValue, JsValue> {
     match json {
-        Some(text) => js_sys::JSON::parse(&text),
+        Some(text) => {
+            let v = js_sys::JSON::parse(&text)?;
+            if v.is_object() {
+                js_sys::Reflect::set(&v, &"attempts".into(), &attempts.into())?;
+            }
+            Ok(v)
+        }
         None => Ok(JsValue::UNDEFINED),
     }
 }

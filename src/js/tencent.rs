@@ -70,7 +70,9 @@ impl Config {
         let idempotent = prepared.idempotent;
         drop(prepared);
         let parse = |r: &Response| (d.answer)(r.status, r.header("x-request-id"), &r.body);
-        result_to_js(call_with(req, &self.settings, &self.extras, idempotent, &abort, parse).await?)
+        let (json, attempts) =
+            call_with(req, &self.settings, &self.extras, idempotent, &abort, parse).await?;
+        result_to_js(json, attempts)
     }
 }
 

@@ -1,6 +1,6 @@
 // The signing clients' hooks against the emulator: a caller's `fetch`,
 // extra `headers` (here the emulator's fault header, so retries happen),
-// `onRetry`, and the attempt count on errors.
+// `onRetry`, and the attempt count on results and errors.
 //
 //   node --test tests/worker/hooks.test.mjs   (after bash scripts/build-pkg.sh)
 import assert from "node:assert/strict";
@@ -47,6 +47,7 @@ test("a caller's fetch sends every attempt, with the extra headers; onRetry sees
   const invoice = await client.recognizeQuotaInvoice({ image: INVOICE });
   assert.equal(typeof invoice.number, "string");
   assert.equal(sent.length, 3, "two 503s, then the answer");
+  assert.equal(invoice.attempts, 3, "the result says how many requests it took");
   for (const h of sent) {
     assert.equal(h["x-emulator-fault"], "status=503;times=2");
     assert.ok(h.authorization, "signed as usual");
@@ -77,4 +78,5 @@ test("a throwing onRetry does not stop the call", async () => {
   const client = huawei({ headers: fault("status=503;times=1"), onRetry: () => { throw new Error("observer"); } });
   const invoice = await client.recognizeQuotaInvoice({ image: INVOICE });
   assert.equal(typeof invoice.number, "string");
+  assert.equal(invoice.attempts, 2);
 });
