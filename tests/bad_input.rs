@@ -400,6 +400,7 @@ fn through_worker_with(
         content_length: Some(&len),
         request_method: None,
         request_headers: None,
+        token_verdict: None,
     };
     let admitted = match handler::admit(cfg, &req, NOW_SECS * 1000, &mut limiter) {
         Ok(a) => a,

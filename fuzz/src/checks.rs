@@ -713,6 +713,7 @@ pub fn worker(data: &[u8]) {
         content_length: clen.as_deref(),
         request_method: acrm.as_deref(),
         request_headers: acrh.as_deref(),
+        token_verdict: None,
     };
     let mut limiter = RateLimiter::new();
     match handler::admit(&cfg, &req, now * 1000, &mut limiter) {

@@ -5,6 +5,8 @@ pub mod abort;
 #[cfg(feature = "clients")]
 pub mod client;
 pub mod convert;
+#[cfg(feature = "clients")]
+pub mod edge_bindings;
 pub mod error;
 pub mod fetch;
 pub mod fit;

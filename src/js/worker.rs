@@ -14,12 +14,14 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::js::abort::Abort;
 use crate::js::client::{call, CallSettings};
 use crate::js::convert::{append_range, as_bytes_view, get, set, wrong_type};
+use crate::js::edge_bindings::{args, within_rate, Ledger};
 use crate::js::transport::Request;
+use crate::worker::admit;
 use crate::worker::config::BODY_GRACE_MS;
 use crate::worker::handler::{self, Admitted, Incoming, Reply};
 use crate::worker::image_url::ParsedUrl;
 use crate::worker::limits::{BodyBudget, InFlight, RateLimiter, ReadPace};
-use crate::worker::{token, Failure, Route, WorkerConfig};
+use crate::worker::{ledger, token, Failure, Route, WorkerConfig};
 
 /// Overall deadline of one upstream call: under the platform's wall-clock limits.
 const UPSTREAM_TIMEOUT_MS: f64 = 25_000.0;
@@ -33,6 +35,8 @@ thread_local! {
     static BUDGET: RefCell<BodyBudget> = RefCell::new(BodyBudget::new(0));
     // Uploads in flight per token.
     static IN_FLIGHT: RefCell<InFlight> = RefCell::new(InFlight::new());
+    // Whether the isolate-only warning was given.
+    static WARNED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 fn js_fn(target: &JsValue, name: &str) -> Option<Function> {
@@ -196,6 +200,33 @@ async fn read_body(
     Ok(buf)
 }
 
+/// WebCrypto's verdict on an EdDSA or ES256 capture token: `false` when the
+/// runtime refuses the key or the signature.
+async fn webcrypto_verify(check: &token::HostCheck<'_>) -> bool {
+    let subtle = get(&global("crypto"), "subtle");
+    let algorithm = js_sys::Object::new();
+    match check.alg {
+        token::Alg::EdDsa => set(&algorithm, "name", &"Ed25519".into()),
+        _ => {
+            set(&algorithm, "name", &"ECDSA".into());
+            set(&algorithm, "namedCurve", &"P-256".into());
+            set(&algorithm, "hash", &"SHA-256".into());
+        }
+    }
+    let Ok(jwk) = js_sys::JSON::parse(check.jwk) else { return false };
+    let usages = Array::of1(&"verify".into());
+    let call = |name: &str, args: &Array| -> Option<Promise> {
+        js_fn(&subtle, name)?.apply(&subtle, args).ok()?.dyn_into::<Promise>().ok()
+    };
+    let import = Array::of5(&"jwk".into(), &jwk, &algorithm, &false.into(), &usages);
+    let Some(p) = call("importKey", &import) else { return false };
+    let Ok(key) = JsFuture::from(p).await else { return false };
+    let sig = Uint8Array::from(&check.signature[..]);
+    let data = Uint8Array::from(check.data.as_bytes());
+    let Some(p) = call("verify", &Array::of4(&algorithm, &key, &sig, &data)) else { return false };
+    JsFuture::from(p).await.ok().and_then(|v| v.as_bool()) == Some(true)
+}
+
 /// The gates, the body, the upstream call: always a [`Reply`].
 async fn handle(request: &JsValue, env: &JsValue) -> (Option<Route>, Reply, Option<String>) {
     let cfg = match WorkerConfig::from_lookup(|k| get(env, k).as_string()) {
@@ -222,7 +253,27 @@ async fn handle(request: &JsValue, env: &JsValue) -> (Option<Route>, Reply, Opti
         content_length: clen.as_deref(),
         request_method: acrm.as_deref(),
         request_headers: acrh.as_deref(),
+        token_verdict: None,
     };
+    let token_verdict = match token::host_check(&cfg.token_keys, token::bearer(auth.as_deref())) {
+        Some(check) => Some(webcrypto_verify(&check).await),
+        None => None,
+    };
+    let incoming = Incoming { token_verdict, ..incoming };
+    let state = Ledger::from_env(env);
+    let cors = || crate::worker::cors::decide(&cfg.origins, incoming.origin);
+    // The network's first line, before any work: one address cannot flood.
+    let is_preflight = incoming.method.eq_ignore_ascii_case("OPTIONS");
+    if let Some(ip) = h("cf-connecting-ip").filter(|_| !is_preflight) {
+        if !within_rate(env, "IP_RATE_LIMITER", &format!("ip:{ip}")).await {
+            let reply = Reply::failure(Some(&cfg), &cors(), &admit::rate_limited(60));
+            return (None, reply, None);
+        }
+    }
+    let (path, _) = crate::worker::routes::split_url(incoming.url);
+    if path == admit::REVOKE_PATH {
+        return (None, revoke(&cfg, &incoming, request, state.as_ref()).await, None);
+    }
     let now_ms = js_sys::Date::now().max(0.0) as u64;
     let admitted = LIMITER.with(|l| match l.try_borrow_mut() {
         Ok(mut l) => handler::admit(&cfg, &incoming, now_ms, &mut l),
@@ -233,6 +284,12 @@ async fn handle(request: &JsValue, env: &JsValue) -> (Option<Route>, Reply, Opti
         Ok(a) => a,
         Err(reply) => return (None, reply, None),
     };
+    if let Some(jti) = &a.token_id {
+        if !within_rate(env, "TOKEN_RATE_LIMITER", &format!("t:{jti}")).await {
+            let reply = handler::failure(&cfg, &a, &admit::rate_limited(60));
+            return (Some(a.route), reply, a.token_id.clone());
+        }
+    }
     // One or two uploads per token at once: one holder cannot fill the isolate.
     let _slot = match &a.token_id {
         Some(id) => match Slot::enter(id, cfg.uploads_per_token) {
@@ -251,7 +308,11 @@ async fn handle(request: &JsValue, env: &JsValue) -> (Option<Route>, Reply, Opti
     });
     // Given back when this request ends, whichever way.
     let mut held = Held(0);
-    let reply = match forward(&cfg, &a, request, &mut held).await {
+    let key = match ledger::idempotency_key(h("idempotency-key").as_deref()) {
+        Ok(k) => k.map(str::to_owned),
+        Err(f) => return (Some(a.route), handler::failure(&cfg, &a, &f), a.token_id.clone()),
+    };
+    let reply = match forward(&cfg, &a, request, &mut held, state.as_ref(), key.as_deref()).await {
         Ok(reply) => reply,
         Err(f) => handler::failure(&cfg, &a, &f),
     };
@@ -264,6 +325,8 @@ async fn forward(
     a: &Admitted,
     request: &JsValue,
     held: &mut Held,
+    state: Option<&Ledger>,
+    key: Option<&str>,
 ) -> std::result::Result<Reply, Failure> {
     let pace = ReadPace {
         start_ms: js_sys::Date::now().max(0.0) as u64,
@@ -284,7 +347,157 @@ async fn forward(
     let prepared = handler::prepare_with(cfg, a, &body, &whatwg_url)?;
     drop(body);
     let now_secs = (js_sys::Date::now().max(0.0) / 1000.0) as u64;
-    let out = handler::sign(cfg, a.route, &prepared, now_secs)?;
+    // Every local check passed: only now does the call count against budgets.
+    let ticket = match (state, &a.token_id) {
+        (Some(l), Some(jti)) => match Ticket::open(cfg, a, l, jti, key, now_secs).await? {
+            Opened::Replay(reply) => return Ok(reply),
+            Opened::Go(t) => Some(t),
+        },
+        _ => None,
+    };
+    let outcome = send(cfg, a, &prepared, now_secs).await;
+    drop(prepared);
+    if let Some(t) = ticket {
+        t.close(cfg, a, &outcome).await;
+    }
+    outcome
+}
+
+/// A call the ledger allowed: closed with its outcome.
+struct Ticket {
+    ledger: Ledger,
+    token: String,
+    key: Option<String>,
+}
+
+enum Opened {
+    /// The first answer of this idempotency key.
+    Replay(Reply),
+    Go(Ticket),
+}
+
+impl Ticket {
+    /// Claims the idempotency key (a replay ends here), spends one of the
+    /// token's calls, and counts the day's billed call.
+    async fn open(
+        cfg: &WorkerConfig,
+        a: &Admitted,
+        l: &Ledger,
+        jti: &str,
+        key: Option<&str>,
+        now_secs: u64,
+    ) -> std::result::Result<Opened, Failure> {
+        let token = ledger::token_record(jti);
+        let now_ms = now_secs as f64 * 1000.0;
+        let token_end = (a.token_exp.unwrap_or(now_secs) + 60) as f64 * 1000.0;
+        let key_record = key.map(|k| ledger::key_record(a.route, k));
+        if let Some(record) = &key_record {
+            let keep = cfg.idempotency_keep_secs as f64 * 1000.0;
+            let claim = args(&[
+                ("now", now_ms.into()),
+                ("leaseMs", (ledger::LEASE_MS as f64).into()),
+                ("keepMs", keep.into()),
+            ]);
+            let r = l.call(record, "claim", &claim).await?;
+            let replay = get(&r, "replay");
+            if replay.is_object() {
+                let revoked = l.call(&token, "revoked", &args(&[])).await?;
+                if revoked.as_bool() == Some(true) {
+                    return Err(ledger::revoked());
+                }
+                let status = get(&replay, "status").as_f64().unwrap_or(200.0) as u16;
+                let body = get(&replay, "body").as_string().unwrap_or_default();
+                let mut reply = if body.is_empty() {
+                    handler::success(cfg, a, status, None)
+                } else {
+                    Reply::json(Some(cfg), &a.cors, status, body)
+                };
+                reply.headers.push(("Idempotent-Replayed".into(), "true".into()));
+                return Ok(Opened::Replay(reply));
+            }
+            if get(&r, "pending").as_bool() == Some(true) {
+                return Err(ledger::in_progress());
+            }
+        }
+        let release = |record: Option<String>| async move {
+            if let Some(r) = record {
+                let _ = l.call(&r, "release", &args(&[])).await;
+            }
+        };
+        let spend = args(&[
+            ("maxCalls", cfg.token_max_calls.into()),
+            ("maxSuccesses", cfg.token_max_successes.into()),
+            ("expiresAt", token_end.into()),
+        ]);
+        let spent = match l.call(&token, "spend", &spend).await {
+            Ok(r) => get(&r, "refused").as_string(),
+            Err(f) => {
+                release(key_record).await;
+                return Err(f);
+            }
+        };
+        if let Some(why) = spent {
+            release(key_record).await;
+            return Err(if why == "revoked" { ledger::revoked() } else { ledger::spent() });
+        }
+        if let Some(cap) = cfg.daily_call_cap {
+            let end = (ledger::day_end(now_secs) + 3_600) as f64 * 1000.0;
+            let count = args(&[("cap", (cap as f64).into()), ("expiresAt", end.into())]);
+            let counted = l.call(&ledger::day_record(now_secs), "count", &count).await;
+            let refusal = match &counted {
+                Ok(r) if get(r, "over").as_bool() == Some(true) => {
+                    Some(ledger::daily_cap(now_secs))
+                }
+                Ok(_) => None,
+                Err(f) => Some(f.clone()),
+            };
+            if let Some(f) = refusal {
+                let unbilled = args(&[("billed", false.into()), ("success", false.into())]);
+                let _ = l.call(&token, "settle", &unbilled).await;
+                release(key_record).await;
+                return Err(f);
+            }
+        }
+        Ok(Opened::Go(Ticket { ledger: l.clone(), token, key: key_record }))
+    }
+
+    /// Records the outcome: the token's success or the call given back when
+    /// it never reached the provider, and the answer kept for resends.
+    async fn close(
+        self,
+        cfg: &WorkerConfig,
+        a: &Admitted,
+        outcome: &std::result::Result<Reply, Failure>,
+    ) {
+        let (billed, success) = match outcome {
+            Ok(r) => (true, r.status < 300),
+            Err(f) => (f.error.kind() != ErrorKind::Network, false),
+        };
+        let settle = args(&[("billed", billed.into()), ("success", success.into())]);
+        let _ = self.ledger.call(&self.token, "settle", &settle).await;
+        let Some(record) = self.key else { return };
+        let reply = match outcome {
+            Ok(r) => r.clone(),
+            Err(f) => handler::failure(cfg, a, f),
+        };
+        if ledger::keep_answer(reply.status, reply.code.as_deref()) {
+            let body = reply.body.clone().unwrap_or_default();
+            let store = args(&[("status", reply.status.into()), ("body", body.into())]);
+            let _ = self.ledger.call(&record, "store", &store).await;
+        } else {
+            let _ = self.ledger.call(&record, "release", &args(&[])).await;
+        }
+    }
+}
+
+/// Signs and sends the prepared request; the provider's answer parsed.
+async fn send(
+    cfg: &WorkerConfig,
+    a: &Admitted,
+    prepared: &crate::api::request::PreparedRequest,
+    now_secs: u64,
+) -> std::result::Result<Reply, Failure> {
+    let out = handler::sign(cfg, a.route, prepared, now_secs)?;
     let req = Request {
         method: out.method,
         url: out.url,
@@ -292,7 +505,6 @@ async fn forward(
         body: (!prepared.body.is_empty()).then(|| Uint8Array::from(&prepared.body[..])),
     };
     let idempotent = prepared.idempotent;
-    drop(prepared);
     let settings = CallSettings {
         timeout_ms: UPSTREAM_TIMEOUT_MS,
         max_retries: UPSTREAM_RETRIES,
@@ -312,6 +524,52 @@ async fn forward(
             }
         })?;
     Ok(handler::success(cfg, a, status, json))
+}
+
+/// `POST /v1/admin/tokens/revoke` with `{"jti", "exp"}`: the token is
+/// refused everywhere from now until its expiry.
+async fn revoke(
+    cfg: &WorkerConfig,
+    incoming: &Incoming<'_>,
+    request: &JsValue,
+    state: Option<&Ledger>,
+) -> Reply {
+    if let Err(reply) = admit::revoke_gate(cfg, incoming) {
+        return reply;
+    }
+    let none = crate::worker::cors::Decision::NoOrigin;
+    let Some(l) = state else {
+        let e = Error::new(
+            ErrorKind::Unavailable,
+            "config.missing",
+            "revocation needs the CAPTURE_LEDGER Durable Object binding",
+        );
+        return Reply::failure(Some(cfg), &none, &Failure::local(e.with_status(503)));
+    };
+    let pace = ReadPace {
+        start_ms: js_sys::Date::now().max(0.0) as u64,
+        deadline_ms: cfg.body_timeout_ms,
+        min_bytes_per_sec: 0,
+        grace_ms: BODY_GRACE_MS,
+    };
+    let mut held = Held(0);
+    let body = match read_body(request, 4096, pace, &mut held).await {
+        Ok(b) => b,
+        Err(_) => return Reply::failure(Some(cfg), &none, &handler::too_large(4096)),
+    };
+    let (jti, exp) = match ledger::revocation(&body) {
+        Ok(r) => r,
+        Err(f) => return Reply::failure(Some(cfg), &none, &f),
+    };
+    let until = (exp.saturating_add(60) as f64) * 1000.0;
+    let record = ledger::token_record(&jti);
+    match l.call(&record, "revoke", &args(&[("expiresAt", until.into())])).await {
+        Ok(_) => {
+            let body = serde_json::json!({ "revoked": jti }).to_string();
+            Reply::json(Some(cfg), &none, 200, body)
+        }
+        Err(f) => Reply::failure(Some(cfg), &none, &f),
+    }
 }
 
 /// Builds the JS `Response` of a reply.
@@ -334,6 +592,20 @@ fn wasm_memory_bytes() -> u64 {
     get(&buffer, "byteLength").as_f64().unwrap_or(0.0) as u64
 }
 
+/// Says once per isolate, loudly, that nothing holds across isolates.
+fn warn_isolate_only() {
+    if WARNED.with(|w| w.replace(true)) {
+        return;
+    }
+    let console = global("console");
+    if let Some(f) = js_fn(&console, "warn") {
+        let text = "ocr-edge: no CAPTURE_LEDGER Durable Object bound: token budgets, \
+                    revocation, idempotent resends and the daily cap are off, and rate \
+                    limits hold per isolate only (see the README's deploy section)";
+        let _ = f.call1(&console, &text.into());
+    }
+}
+
 fn log(line: &str) {
     let console = global("console");
     if let Some(f) = js_fn(&console, "log") {
@@ -344,8 +616,8 @@ fn log(line: &str) {
 /// Serves one request of the edge proxy. Resolves to a `Response` for every
 /// request, errors included (JSON, see the README for routes and formats).
 #[wasm_bindgen(js_name = handleRequest, skip_typescript)]
-pub fn handle_request(request: JsValue, env: JsValue, _ctx: JsValue) -> Promise {
-    future_to_promise(async move {
+pub fn handle_request(request: JsValue, env: JsValue, ctx: JsValue) -> Promise {
+    let answer = future_to_promise(async move {
         let start = js_sys::Date::now();
         let (route, reply, token_id) = handle(&request, &env).await;
         let ms = (js_sys::Date::now() - start).max(0.0) as u64;
@@ -358,11 +630,19 @@ pub fn handle_request(request: JsValue, env: JsValue, _ctx: JsValue) -> Promise 
             token_id: token_id.as_deref(),
             ray: ray.as_deref(),
             wasm_bytes: wasm_memory_bytes(),
-            limits: "isolate",
+            limits: if Ledger::from_env(&env).is_some() { "global" } else { "isolate" },
         };
+        if line.limits == "isolate" {
+            warn_isolate_only();
+        }
         log(&line.to_json());
         to_response(&reply)
-    })
+    });
+    // A page that goes away mid-call must not cut the ledger's bookkeeping short.
+    if let Some(wait) = js_fn(&ctx, "waitUntil") {
+        let _ = wait.call1(&ctx, &answer);
+    }
+    answer
 }
 
 /// Random bytes from the global `crypto.getRandomValues`.
@@ -386,8 +666,17 @@ fn now_ms_option(options: &JsValue) -> Result<u64> {
         .ok_or_else(|| wrong_type("now", "milliseconds since 1970"))
 }
 
-/// Issues a capture token for a page: HMAC-SHA256 over its scope and expiry
-/// with the secret the worker holds as `CAPTURE_TOKEN_SECRET`.
+/// An optional string option.
+fn text_option(options: &JsValue, name: &str) -> Result<Option<String>> {
+    let v = get(options, name);
+    if v.is_undefined() {
+        return Ok(None);
+    }
+    v.as_string().map(Some).ok_or_else(|| wrong_type(name, "a string"))
+}
+
+/// Issues a capture token for a page: an HS256 JWT under key id `kid`
+/// (default `"default"`, the worker's `CAPTURE_TOKEN_SECRET`).
 #[wasm_bindgen(js_name = issueCaptureToken, skip_typescript)]
 pub fn issue_capture_token(
     secret: JsValue,
@@ -395,7 +684,7 @@ pub fn issue_capture_token(
 ) -> std::result::Result<String, JsValue> {
     let secret = secret.as_string().ok_or_else(|| wrong_type("secret", "a string"))?;
     if !options.is_object() {
-        return Err(wrong_type("options", "{ scope, ttlSeconds }").into());
+        return Err(wrong_type("options", "{ scope, ttlSeconds? }").into());
     }
     let scope_v = get(&options, "scope");
     let scope: Vec<String> = if let Some(s) = scope_v.as_string() {
@@ -408,17 +697,34 @@ pub fn issue_capture_token(
     } else {
         return Err(wrong_type("scope", "a scope name or a list of them").into());
     };
-    let ttl = get(&options, "ttlSeconds")
-        .as_f64()
-        .filter(|n| n.fract() == 0.0 && *n >= 1.0 && *n <= token::MAX_TTL_SECS as f64)
-        .ok_or_else(|| wrong_type("ttlSeconds", "a whole number from 1 to 86400"))?;
+    let ttl_v = get(&options, "ttlSeconds");
+    let ttl = if ttl_v.is_undefined() {
+        token::DEFAULT_TTL_SECS
+    } else {
+        ttl_v
+            .as_f64()
+            .filter(|n| n.fract() == 0.0 && *n >= 1.0 && *n <= token::MAX_TTL_SECS as f64)
+            .ok_or_else(|| wrong_type("ttlSeconds", "a whole number from 1 to 900"))? as u64
+    };
+    let kid = text_option(&options, "kid")?;
+    let audience = text_option(&options, "audience")?;
+    let origin = text_option(&options, "origin")?;
     let now = now_ms_option(&options)? / 1000;
     let nonce = random_bytes(16)?;
-    Ok(token::issue(&secret, &scope, ttl as u64, now, &nonce)?)
+    let issue = token::Issue {
+        kid: kid.as_deref().unwrap_or(token::SECRET_KID),
+        scope: &scope,
+        ttl_secs: ttl,
+        now_secs: now,
+        nonce: &nonce,
+        audience: audience.as_deref().unwrap_or(token::DEFAULT_AUDIENCE),
+        origin: origin.as_deref(),
+    };
+    Ok(token::issue_with(&secret, &issue)?)
 }
 
-/// Verifies a capture token for `scope`; returns `{ scope, exp, nonce }` or
-/// throws the same `OcrEdgeError` the worker answers with.
+/// Verifies an HS256 capture token minted with `secret` for `scope`; returns
+/// its claims or throws the same `OcrEdgeError` the worker answers with.
 #[wasm_bindgen(js_name = verifyCaptureToken, skip_typescript)]
 pub fn verify_capture_token(
     secret: JsValue,
@@ -429,7 +735,18 @@ pub fn verify_capture_token(
     let secret = secret.as_string().ok_or_else(|| wrong_type("secret", "a string"))?;
     let scope = scope.as_string().ok_or_else(|| wrong_type("scope", "a string"))?;
     let now = now_ms_option(&options)? / 1000;
-    let claims = token::verify(&secret, token_text.as_string().as_deref(), &scope, now)?;
+    let kid = text_option(&options, "kid")?;
+    let audience = text_option(&options, "audience")?;
+    let origin = text_option(&options, "origin")?;
+    let keys = token::TokenKeys::hs256(kid.as_deref().unwrap_or(token::SECRET_KID), &secret)
+        .map_err(|why| Error::invalid_argument("token.secret", why))?;
+    let expect = token::Expect {
+        scope: &scope,
+        audience: audience.as_deref().unwrap_or(token::DEFAULT_AUDIENCE),
+        origin: origin.as_deref(),
+        now_secs: now,
+    };
+    let claims = token::verify_with(&keys, token_text.as_string().as_deref(), &expect, None)?;
     let o = js_sys::Object::new();
     let list = Array::new();
     for s in &claims.scope {
@@ -437,7 +754,19 @@ pub fn verify_capture_token(
     }
     set(&o, "scope", &list);
     set(&o, "exp", &(claims.exp as f64).into());
-    set(&o, "nonce", &claims.nonce.as_str().into());
+    set(&o, "iat", &(claims.iat as f64).into());
+    if let Some(nbf) = claims.nbf {
+        set(&o, "nbf", &(nbf as f64).into());
+    }
+    let aud = Array::new();
+    for a in &claims.aud {
+        aud.push(&a.into());
+    }
+    set(&o, "aud", &aud);
+    set(&o, "jti", &claims.jti.as_str().into());
+    if let Some(origin) = &claims.origin {
+        set(&o, "origin", &origin.as_str().into());
+    }
     Ok(o.into())
 }
 
@@ -452,7 +781,16 @@ export interface WorkerEnv {
   TENCENT_SECRET_ID?: string;
   TENCENT_SECRET_KEY?: string;
   TENCENT_REGION?: string;
+  /** The HS256 secret capture tokens under key id "default" are signed with; at least 32 characters. */
   CAPTURE_TOKEN_SECRET?: string;
+  /**
+   * More token keys, as a JWK Set: `{"keys":[{"kid","alg","kty",...}]}`, each
+   * pinned to its `alg` (HS256 with `k`; EdDSA with an Ed25519 `x`; ES256 with
+   * a P-256 `x` and `y`). Public keys only: a worker holding these cannot mint.
+   */
+  CAPTURE_TOKEN_KEYS?: string;
+  /** The `aud` capture tokens must name (default "ocr-edge"). */
+  CAPTURE_TOKEN_AUDIENCE?: string;
   /** Comma list of exact origins or `https://*.example.com`. */
   ALLOWED_ORIGINS?: string;
   /** Turns on the /v1/admin/… routes; at least 32 characters. */
@@ -480,6 +818,20 @@ export interface WorkerEnv {
   UPSTREAM_HUAWEI?: string;
   /** Base URL replacing the Tencent host (e.g. the emulator); plain http only on loopback. */
   UPSTREAM_TENCENT?: string;
+  /** Billed calls one capture token may make (default 5; needs CAPTURE_LEDGER). */
+  TOKEN_MAX_CALLS?: string;
+  /** Successful calls after which a token is spent (default 1; needs CAPTURE_LEDGER). */
+  TOKEN_MAX_SUCCESSES?: string;
+  /** Billed calls of the whole account per UTC day (default: no cap; needs CAPTURE_LEDGER). */
+  DAILY_CALL_CAP?: string;
+  /** Seconds an Idempotency-Key's answer is kept for resends (default 86400). */
+  IDEMPOTENCY_KEEP_SECS?: string;
+  /** The `CaptureLedger` Durable Object namespace (`export { CaptureLedger } from "ocr-edge/edge"`). */
+  CAPTURE_LEDGER?: unknown;
+  /** A Rate Limiting binding keyed by capture token (`t:<jti>`). */
+  TOKEN_RATE_LIMITER?: { limit(options: { key: string }): Promise<{ success: boolean }> };
+  /** A Rate Limiting binding keyed by `CF-Connecting-IP`, checked before anything else. */
+  IP_RATE_LIMITER?: { limit(options: { key: string }): Promise<{ success: boolean }> };
 }
 
 /**
@@ -490,13 +842,23 @@ export function handleRequest(request: Request, env: WorkerEnv, ctx?: unknown): 
 
 export interface IssueCaptureTokenOptions {
   scope: CaptureScope | CaptureScope[];
-  /** Lifetime, 1 to 86400 seconds. */
-  ttlSeconds: number;
+  /** Lifetime, 1 to 900 seconds (default 300). */
+  ttlSeconds?: number;
+  /** The key id in the token's header (default `"default"`: the worker's CAPTURE_TOKEN_SECRET). */
+  kid?: string;
+  /** The `aud` claim (default `"ocr-edge"`; the worker's CAPTURE_TOKEN_AUDIENCE). */
+  audience?: string;
+  /** Binds the token to one page origin (`https://app.example.com`). */
+  origin?: string;
   /** Milliseconds since 1970 (default `Date.now()`). */
   now?: number;
 }
 
-/** Issues a capture token signed with the worker's CAPTURE_TOKEN_SECRET. */
+/**
+ * Mints a capture token: an HS256 JWT (`scope`, `aud`, `iat`, `exp`, `jti`,
+ * optional `origin`) signed with the secret the worker holds. Any JWT
+ * library can mint the same token (see the README).
+ */
 export function issueCaptureToken(secret: string, options: IssueCaptureTokenOptions): string;
 
 /** The claims of a valid capture token. */
@@ -504,9 +866,27 @@ export interface CaptureTokenClaims {
   scope: CaptureScope[];
   /** Expiry, unix seconds. */
   exp: number;
-  nonce: string;
+  /** Issued at, unix seconds. */
+  iat: number;
+  /** Not before, unix seconds. */
+  nbf?: number;
+  aud: string[];
+  /** The token's unique id: budgets and revocation are keyed by it. */
+  jti: string;
+  origin?: string;
 }
 
-/** Verifies a capture token for one scope; throws an OcrEdgeError (`token.*`) otherwise. */
-export function verifyCaptureToken(secret: string, token: string, scope: CaptureScope, options?: { now?: number }): CaptureTokenClaims;
+export interface VerifyCaptureTokenOptions {
+  /** Milliseconds since 1970 (default `Date.now()`). */
+  now?: number;
+  /** The key id the token must name (default `"default"`). */
+  kid?: string;
+  /** The audience it must name (default `"ocr-edge"`). */
+  audience?: string;
+  /** The page origin of the request, for a token bound to one. */
+  origin?: string;
+}
+
+/** Verifies an HS256 capture token for one scope; throws an OcrEdgeError (`token.*`) otherwise. */
+export function verifyCaptureToken(secret: string, token: string, scope: CaptureScope, options?: VerifyCaptureTokenOptions): CaptureTokenClaims;
 "#;

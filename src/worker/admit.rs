@@ -39,6 +39,9 @@ pub struct Incoming<'a> {
     pub request_method: Option<&'a str>,
     /// `Access-Control-Request-Headers` (preflight).
     pub request_headers: Option<&'a str>,
+    /// The runtime's WebCrypto verdict on the capture token's signature,
+    /// when its key is asymmetric (`token::host_check`).
+    pub token_verdict: Option<bool>,
 }
 
 /// How the body is encoded.
@@ -65,8 +68,10 @@ pub struct Admitted {
     pub cap: u64,
     /// The CORS decision, for the answer's headers.
     pub cors: Decision,
-    /// The capture token's id (uploads in flight, budgets); `None` for admin calls.
+    /// The capture token's id, `jti` (uploads in flight, budgets); `None` for admin calls.
     pub token_id: Option<String>,
+    /// The capture token's expiry, unix seconds.
+    pub token_exp: Option<u64>,
 }
 
 /// Why a gate stopped a request.
@@ -86,8 +91,8 @@ pub enum Stop {
 pub enum Caller {
     /// The admin secret, on an admin route.
     Admin,
-    /// A capture token carrying the route's scope, by its id.
-    Token(String),
+    /// A capture token carrying the route's scope: its `jti` and `exp`.
+    Token(String, u64),
 }
 
 impl Caller {
@@ -95,15 +100,15 @@ impl Caller {
     pub fn rate_key(&self) -> String {
         match self {
             Caller::Admin => "admin".to_owned(),
-            Caller::Token(id) => format!("t:{id}"),
+            Caller::Token(id, _) => format!("t:{id}"),
         }
     }
 
-    /// The capture token's id; `None` for admin calls.
-    pub fn token_id(self) -> Option<String> {
+    /// The capture token's id and expiry; `None` for admin calls.
+    pub fn token(self) -> Option<(String, u64)> {
         match self {
             Caller::Admin => None,
-            Caller::Token(id) => Some(id),
+            Caller::Token(id, exp) => Some((id, exp)),
         }
     }
 }
@@ -151,8 +156,8 @@ pub fn admit(
     };
     match gates(limiter) {
         Ok((route, caller, kind, cap)) => {
-            let token_id = caller.token_id();
-            Ok(Admitted { route, query, kind, cap, cors: decision, token_id })
+            let (token_id, token_exp) = caller.token().unzip();
+            Ok(Admitted { route, query, kind, cap, cors: decision, token_id, token_exp })
         }
         Err(stop) => Err(answer(cfg, &decision, stop)),
     }
@@ -233,7 +238,7 @@ pub fn caller_gate(
     if route.is_admin() {
         admin_gate(cfg, req).map(|()| Caller::Admin)
     } else {
-        token_gate(cfg, req, route, now_ms).map(Caller::Token)
+        token_gate(cfg, req, route, now_ms)
     }
 }
 
@@ -253,14 +258,15 @@ fn admin_gate(cfg: &WorkerConfig, req: &Incoming<'_>) -> Result<(), Stop> {
     Ok(())
 }
 
-/// The token's id when it verifies for the route's scope.
+/// The token's id and expiry when it verifies for the route's scope, this
+/// worker's audience and the request's origin.
 fn token_gate(
     cfg: &WorkerConfig,
     req: &Incoming<'_>,
     route: Route,
     now_ms: u64,
-) -> Result<String, Stop> {
-    let Some(secret) = &cfg.token_secret else {
+) -> Result<Caller, Stop> {
+    if cfg.token_keys.is_empty() {
         return Err(Stop::Refused(local(
             ErrorKind::Unavailable,
             "config.missing",
@@ -268,11 +274,16 @@ fn token_gate(
             503,
         )));
     };
-    let scope = route.scope().unwrap_or("");
+    let expect = token::Expect {
+        scope: route.scope().unwrap_or(""),
+        audience: &cfg.token_audience,
+        origin: req.origin,
+        now_secs: now_ms / 1000,
+    };
     let presented = token::bearer(req.authorization);
-    let claims = token::verify(secret.expose(), presented, scope, now_ms / 1000)
+    let claims = token::verify_with(&cfg.token_keys, presented, &expect, req.token_verdict)
         .map_err(|e| Stop::Refused(Failure::local(e)))?;
-    Ok(claims.nonce)
+    Ok(Caller::Token(claims.jti, claims.exp))
 }
 
 /// Counts the call against the caller's budget per minute; over it, 429
@@ -283,16 +294,41 @@ pub fn rate_gate(
     caller: &Caller,
     now_ms: u64,
 ) -> Result<(), Stop> {
-    limiter.check(&caller.rate_key(), cfg.rate_limit_per_minute, now_ms).map_err(|secs| {
-        let err = Error::new(
-            ErrorKind::Throttled,
-            "rate.limited",
-            "too many requests for this token; retry later",
-        );
-        Stop::Refused(
-            Failure::local(err.with_status(429).with_retryable(true)).with_retry_after(secs),
-        )
-    })
+    limiter
+        .check(&caller.rate_key(), cfg.rate_limit_per_minute, now_ms)
+        .map_err(|secs| Stop::Refused(rate_limited(secs)))
+}
+
+/// The 429 of a caller over a rate limit (this isolate's or the network's).
+pub fn rate_limited(retry_after_secs: u64) -> Failure {
+    let err = Error::new(ErrorKind::Throttled, "rate.limited", "too many requests; retry later");
+    Failure::local(err.with_status(429).with_retryable(true)).with_retry_after(retry_after_secs)
+}
+
+/// The path of the admin route that revokes a capture token by its `jti`.
+pub const REVOKE_PATH: &str = "/v1/admin/tokens/revoke";
+
+/// The gates of the revocation route: it exists only with an admin secret
+/// (404 otherwise), takes `POST` with JSON, never from a page, and only
+/// with the admin secret.
+pub fn revoke_gate(cfg: &WorkerConfig, req: &Incoming<'_>) -> Result<(), Reply> {
+    let refuse = |stop| Err(answer(cfg, &Decision::NoOrigin, stop));
+    if cfg.admin_secret.is_none() {
+        let nf = local(ErrorKind::InvalidArgument, "route.not_found", "no such route", 404);
+        return refuse(Stop::RefusedBare(nf));
+    }
+    if !req.method.eq_ignore_ascii_case("POST") {
+        let e = local(ErrorKind::InvalidArgument, "method.not_allowed", "use POST", 405);
+        return refuse(Stop::RefusedBare(e));
+    }
+    if let Err(stop) = admin_gate(cfg, req) {
+        return refuse(stop);
+    }
+    if body_kind(req.content_type, true) != Some(BodyKind::Json) {
+        let e = local(ErrorKind::InvalidArgument, "content_type.unsupported", "send JSON", 415);
+        return refuse(Stop::Refused(e));
+    }
+    Ok(())
 }
 
 /// Refuses (503) a route whose provider has no credentials configured.
@@ -494,7 +530,7 @@ mod tests {
         let cfg = config(&[]);
         let t = bearer("huawei.quotaInvoice");
         let caller = caller_gate(&cfg, &post(Some(&t), None), Route::QuotaInvoice, NOW_MS);
-        assert_eq!(caller, Ok(Caller::Token("bm9uY2UtMDEyMw".into())));
+        assert_eq!(caller, Ok(Caller::Token("bm9uY2UtMDEyMw".into(), NOW_MS / 1000 + 300)));
         let r = caller_gate(&cfg, &post(Some(&t), None), Route::BizLicense, NOW_MS);
         assert_eq!(refused(&allowed(), r), (403, "token.scope".into(), true));
         let r = caller_gate(&cfg, &post(None, None), Route::QuotaInvoice, NOW_MS);
@@ -525,7 +561,7 @@ mod tests {
     fn rate_gate_counts_per_caller() {
         let cfg = config(&[]);
         let mut l = RateLimiter::new();
-        let t = Caller::Token("a".into());
+        let t = Caller::Token("a".into(), 0);
         assert_eq!(rate_gate(&cfg, &mut l, &t, NOW_MS), Ok(()));
         assert_eq!(rate_gate(&cfg, &mut l, &t, NOW_MS), Ok(()));
         let stop = rate_gate(&cfg, &mut l, &t, NOW_MS).unwrap_err();
@@ -533,7 +569,7 @@ mod tests {
         assert_eq!((r.status, r.code.as_deref()), (429, Some("rate.limited")));
         assert_eq!(r.header("Retry-After"), Some("60"));
         // Another token, and the admin, have budgets of their own.
-        assert_eq!(rate_gate(&cfg, &mut l, &Caller::Token("b".into()), NOW_MS), Ok(()));
+        assert_eq!(rate_gate(&cfg, &mut l, &Caller::Token("b".into(), 0), NOW_MS), Ok(()));
         assert_eq!(rate_gate(&cfg, &mut l, &Caller::Admin, NOW_MS), Ok(()));
         assert_eq!((Caller::Admin.rate_key(), t.rate_key()), ("admin".into(), "t:a".into()));
     }

@@ -14,13 +14,17 @@ use crate::image::{Megabytes, Target};
 use crate::sign::Credentials;
 use crate::worker::cors::OriginList;
 use crate::worker::image_url::HostList;
+use crate::worker::ledger::{
+    DEFAULT_IDEMPOTENCY_KEEP_SECS, DEFAULT_TOKEN_MAX_CALLS, DEFAULT_TOKEN_MAX_SUCCESSES,
+};
+use crate::worker::token::{TokenKeys, DEFAULT_AUDIENCE};
 
 /// The names of the variables that hold secrets, in the order they are read.
 pub const SECRET_VARS: [&str; 5] =
     ["HUAWEI_SK", "TENCENT_SECRET_KEY", "CAPTURE_TOKEN_SECRET", "ADMIN_SECRET", "HUAWEI_AK"];
 
 /// Every variable the worker reads.
-pub const ALL_VARS: [&str; 20] = [
+pub const ALL_VARS: [&str; 26] = [
     "HUAWEI_AK",
     "HUAWEI_SK",
     "HUAWEI_PROJECT_ID",
@@ -29,6 +33,8 @@ pub const ALL_VARS: [&str; 20] = [
     "TENCENT_SECRET_KEY",
     "TENCENT_REGION",
     "CAPTURE_TOKEN_SECRET",
+    "CAPTURE_TOKEN_KEYS",
+    "CAPTURE_TOKEN_AUDIENCE",
     "ALLOWED_ORIGINS",
     "ADMIN_SECRET",
     "MAX_BODY_BYTES",
@@ -41,6 +47,10 @@ pub const ALL_VARS: [&str; 20] = [
     "BODY_TIMEOUT_MS",
     "BODY_MIN_BYTES_PER_SEC",
     "IMAGE_URL_HOSTS",
+    "TOKEN_MAX_CALLS",
+    "TOKEN_MAX_SUCCESSES",
+    "DAILY_CALL_CAP",
+    "IDEMPOTENCY_KEEP_SECS",
 ];
 
 /// The default body cap: the largest base64 budget (Huawei, 10 MB) plus room
@@ -118,7 +128,9 @@ pub struct WorkerConfig {
     /// Tencent credentials; the Tencent routes answer 503 without them.
     pub tencent: Option<TencentSettings>,
     /// The HMAC key of capture tokens; capture routes answer 503 without it.
-    pub token_secret: Option<Secret>,
+    pub token_keys: TokenKeys,
+    /// The audience capture tokens must name (`aud`).
+    pub token_audience: String,
     /// Origins a browser may call from.
     pub origins: OriginList,
     /// The admin secret; the admin routes do not exist without it.
@@ -140,6 +152,14 @@ pub struct WorkerConfig {
     pub megabytes: Megabytes,
     /// The hosts image URLs may name (`IMAGE_URL_HOSTS`); `None`: URL mode off.
     pub image_url_hosts: Option<HostList>,
+    /// Billed calls one capture token may make (with the ledger).
+    pub token_max_calls: u32,
+    /// Successful calls after which a token is spent (with the ledger).
+    pub token_max_successes: u32,
+    /// Billed calls of the whole account per UTC day; `None`: no cap.
+    pub daily_call_cap: Option<u64>,
+    /// How long the answer of an `Idempotency-Key` is kept, seconds.
+    pub idempotency_keep_secs: u64,
     /// Every secret value, to scrub from answers as a last line of defence.
     secrets: Vec<Secret>,
 }
@@ -234,10 +254,15 @@ impl WorkerConfig {
                 ))
             }
         };
-        let token_secret = get("CAPTURE_TOKEN_SECRET").map(Secret);
-        if token_secret.as_ref().is_some_and(|s| s.0.len() < MIN_TOKEN_SECRET_LEN) {
-            return Err(config_error("CAPTURE_TOKEN_SECRET", "must be at least 32 characters"));
-        }
+        let token_keys = TokenKeys::parse(
+            get("CAPTURE_TOKEN_KEYS").as_deref(),
+            get("CAPTURE_TOKEN_SECRET").as_deref(),
+        )
+        .map_err(|why| Error::new(ErrorKind::Unavailable, "config.invalid", why))?;
+        let mut secrets = secrets;
+        secrets.extend(token_keys.secret_texts().into_iter().map(Secret));
+        let token_audience =
+            get("CAPTURE_TOKEN_AUDIENCE").unwrap_or_else(|| DEFAULT_AUDIENCE.to_owned());
         let admin_secret = get("ADMIN_SECRET").map(Secret);
         if admin_secret.as_ref().is_some_and(|s| s.0.len() < MIN_TOKEN_SECRET_LEN) {
             return Err(config_error("ADMIN_SECRET", "must be at least 32 characters"));
@@ -292,12 +317,27 @@ impl WorkerConfig {
                     "must be a comma list of host names like img.example.com or *.example.com",
                 )
             })?;
+        let token_max_calls =
+            number("TOKEN_MAX_CALLS", u64::from(DEFAULT_TOKEN_MAX_CALLS), 1, 1000)? as u32;
+        let token_max_successes =
+            number("TOKEN_MAX_SUCCESSES", u64::from(DEFAULT_TOKEN_MAX_SUCCESSES), 1, 1000)? as u32;
+        let daily_call_cap = match number("DAILY_CALL_CAP", 0, 0, 100_000_000)? {
+            0 => None,
+            n => Some(n),
+        };
+        let idempotency_keep_secs =
+            number("IDEMPOTENCY_KEEP_SECS", DEFAULT_IDEMPOTENCY_KEEP_SECS, 60, 604_800)?;
         Ok(WorkerConfig {
+            token_max_calls,
+            token_max_successes,
+            daily_call_cap,
+            idempotency_keep_secs,
             megabytes,
             image_url_hosts,
             huawei,
             tencent,
-            token_secret,
+            token_keys,
+            token_audience,
             origins,
             admin_secret,
             max_body_bytes,

@@ -6,11 +6,11 @@
 use crate::error::{Error, Result};
 
 /// Headers a page may send.
-pub const ALLOW_HEADERS: &str = "Authorization, Content-Type";
+pub const ALLOW_HEADERS: &str = "Authorization, Content-Type, Idempotency-Key";
 /// Methods a page may use.
 pub const ALLOW_METHODS: &str = "POST, OPTIONS";
 /// Headers a page may read besides the safelisted ones.
-pub const EXPOSE_HEADERS: &str = "Retry-After, X-Request-Id";
+pub const EXPOSE_HEADERS: &str = "Retry-After, X-Request-Id, Idempotent-Replayed";
 /// How long a browser may cache a preflight answer, in seconds.
 pub const MAX_AGE: &str = "600";
 
@@ -34,7 +34,7 @@ enum Pattern {
 pub struct OriginList(Vec<Pattern>);
 
 /// Checks `scheme://host[:port]` with nothing after it; returns it lower-cased.
-fn normalise_origin(s: &str) -> Option<String> {
+pub fn normalise_origin(s: &str) -> Option<String> {
     let lower = s.trim().to_ascii_lowercase();
     let (scheme, rest) = lower.split_once("://")?;
     if scheme != "http" && scheme != "https" {

@@ -18,11 +18,13 @@ pub mod cors;
 pub mod failure;
 pub mod handler;
 pub mod image_url;
+pub mod ledger;
 pub mod limits;
 pub mod multipart;
 pub mod reply;
 pub mod routes;
 pub mod token;
+pub mod token_keys;
 /// The signing hand-off now lives in [`crate::api::signing`]; kept here for callers.
 pub use crate::api::signing as upstream;
 

@@ -190,7 +190,7 @@ export async function proxy(photo: Blob): Promise<string[]> {
   const bare: Response = await handleRequest(new Request("https://ocr-proxy.example.com/"), {});
   const worker: { fetch: (request: Request, env: WorkerEnv, ctx?: unknown) => Promise<Response> } = { fetch: handleRequest };
   return [
-    String(claims.exp), claims.nonce, granted.join(), String(inv.number), String(basic.regNumResult?.name),
+    String(claims.exp), claims.jti, granted.join(), String(inv.number), String(basic.regNumResult?.name),
     String(detailed.enterpriseName), String(res.status), String(bare.ok), typeof worker.fetch,
   ];
 }
