@@ -54,3 +54,5 @@ globalThis[Symbol.for("ocr-edge.heif")] ??= (bytes, loadHeif) =>
 await init({ module_or_path: await loadWasm() });
 
 export * from "./ocr_edge.js";
+// The capture queue: its own module, so bundlers drop it when it is unused.
+export { CaptureQueue, CaptureQueueEvent } from "./queue.js";
