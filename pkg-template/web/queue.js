@@ -352,7 +352,8 @@ export class CaptureQueue extends EventTarget {
         const wait = this.#pauseUntil - Date.now();
         if (wait > 0) {
           clearTimeout(this.#timer);
-          this.#timer = setTimeout(() => this.#pump(), wait);
+          // Capped to what setTimeout holds (a longer Retry-After wakes early and waits again).
+          this.#timer = setTimeout(() => this.#pump(), Math.min(wait, 2 ** 31 - 1));
           return;
         }
         for (const item of await this.#all()) {

@@ -108,6 +108,30 @@ const add = (tab, fixture, operation) =>
 const states = (tab) => tab.evaluate(() => m.states());
 const waitDone = (tab, n) => tab.evaluate((n) => m.until(async () => (await m.queue.items()).filter((i) => i.state === "done").length >= n), n);
 
+test("ProxyClient sends idempotencyKey as Idempotency-Key, and refuses one no header can hold", async () => {
+  const { ProxyClient } = await import("ocr-edge");
+  const heard = [];
+  const stub = http.createServer((req, res) => {
+    heard.push(req.headers["idempotency-key"] ?? null);
+    req.resume();
+    req.on("end", () => res.writeHead(200, { "content-type": "application/json" }).end("{}"));
+  });
+  await new Promise((ok) => stub.listen(0, "127.0.0.1", ok));
+  try {
+    const client = new ProxyClient({ baseUrl: `http://127.0.0.1:${stub.address().port}`, token: "t" });
+    const image = fs.readFileSync(path.join(fixtures, "quota-invoice.png"));
+    await client.recognizeQuotaInvoice({ image }, { idempotencyKey: "item-1" });
+    await client.recognizeQuotaInvoice({ image });
+    assert.deepEqual(heard, ["item-1", null]);
+    for (const bad of ["", "has space", "x".repeat(256), 7]) {
+      await assert.rejects(client.recognizeQuotaInvoice({ image }, { idempotencyKey: bad }), { code: "argument.type" });
+    }
+    assert.equal(heard.length, 2, "a refused key sends nothing");
+  } finally {
+    stub.close();
+  }
+});
+
 describe("CaptureQueue in Chromium, through the worker and its ledger", () => {
   test("offline, three photos, a reload, back online: three results and three upstream calls", async () => {
     const { context, tab, errors } = await newTab();
