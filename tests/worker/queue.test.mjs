@@ -132,6 +132,17 @@ test("ProxyClient sends idempotencyKey as Idempotency-Key, and refuses one no he
   }
 });
 
+test("the queue's operations are the capture targets, each on its ProxyClient method", async () => {
+  const { ProxyClient } = await import("ocr-edge");
+  const text = fs.readFileSync(path.join(root, "pkg/web/queue.js"), "utf8");
+  const table = /const OPERATIONS = \{([^}]*)\}/.exec(text)[1];
+  const entries = [...table.matchAll(/"([^"]+)": "([^"]+)"/g)].map((m) => [m[1], m[2]]);
+  const dts = fs.readFileSync(path.join(root, "pkg/web/index.d.ts"), "utf8");
+  const targets = [.../export type Target =([^;]*);/.exec(dts)[1].matchAll(/"([^"]+)"/g)].map((m) => m[1]);
+  assert.deepEqual([...new Set(entries.map(([op]) => op.replace(/\.detailed$/, "")))].sort(), [...targets].sort());
+  for (const [op, method] of entries) assert.equal(typeof ProxyClient.prototype[method], "function", `${op}: ${method}`);
+});
+
 describe("CaptureQueue in Chromium, through the worker and its ledger", () => {
   test("offline, three photos, a reload, back online: three results and three upstream calls", async () => {
     const { context, tab, errors } = await newTab();
