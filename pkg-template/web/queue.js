@@ -404,8 +404,11 @@ export class CaptureQueue extends EventTarget {
       this.#emit("change", item);
       this.#emit("progress", item, { stage: "sending" });
       let error;
+      let fromFactory = true;
+      const pending = this.#client(item.operation);
       try {
-        const client = await this.#client(item.operation);
+        const client = await pending;
+        fromFactory = false;
         const result = await client[method]({ ...item.params, image: photo }, { signal, idempotencyKey: item.key });
         const done = await this.#update(id, (i, tx) => {
           i.state = "done";
@@ -423,15 +426,17 @@ export class CaptureQueue extends EventTarget {
         error = e;
       }
       if (signal.aborted) return;
-      let v = verdict(error);
+      // A factory that fails (the token backend unreachable) is tried again later.
+      let v = fromFactory ? "transient" : verdict(error);
       if (v === "token" && this.#factory && refreshes++ < TOKEN_REFRESHES) {
-        this.#clients.delete(item.operation);
+        // Dropped only if no other send has replaced it with a fresh one already.
+        if (this.#clients.get(item.operation) === pending) this.#clients.delete(item.operation);
         continue;
       }
-      if (v === "token" || item.attempts >= this.#maxAttempts) v = "refused";
+      // Offline, the send waits for the `online` event and costs no attempt.
+      const offline = !online();
+      if (v === "token" || (!offline && item.attempts >= this.#maxAttempts)) v = "refused";
       if (v === "transient") {
-        // Offline, the send waits for the `online` event and costs no attempt.
-        const offline = !online();
         if (!offline) this.#failures += 1;
         const backoff = Math.min(this.#maxRetryDelayMs, this.#retryDelayMs * 2 ** Math.max(0, this.#failures - 1));
         const wait = Math.max(backoff * (0.5 + Math.random() / 2), Number(error?.retryAfterMs) || 0);
