@@ -286,9 +286,9 @@ pub const CODES: &[CodeInfo] = &[
         "the CaptureQueue holds its most items or bytes; take or remove some",
     ),
     c(
-        "queue.quota",
+        "queue.no_space",
         K::Unavailable,
-        "the browser's storage quota refused the CaptureQueue's write",
+        "the browser refused the CaptureQueue's write: no space left",
     ),
     c("queue.storage", K::Unavailable, "IndexedDB is missing or failed, or a stored photo is gone"),
     c("rate.limited", K::Throttled, "the worker's rate limit for this caller was reached"),

@@ -118,7 +118,7 @@ export declare class CaptureQueue extends EventTarget {
   readonly ready: Promise<void>;
   /**
    * Stores the photo (fitted first with `fit: true`); resolves once it is
-   * in IndexedDB. Rejects with `queue.full` at the bound, `queue.quota`
+   * in IndexedDB. Rejects with `queue.full` at the bound, `queue.no_space`
    * when the browser refuses the write; nothing stored before is touched.
    */
   add<O extends CaptureOperation>(photo: Blob | Uint8Array | ArrayBuffer, options: CaptureAddOptions<O>): Promise<{ id: string }>;

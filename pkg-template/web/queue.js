@@ -42,10 +42,10 @@ function settled(tx) {
   });
 }
 
-/** A failed write as a typed error; a full disk is `queue.quota`. */
+/** A failed write as a typed error; a full disk is `queue.no_space`. */
 function writeError(e) {
   if (e instanceof OcrEdgeError) return e;
-  if (e?.name === "QuotaExceededError") return storageError("the browser's storage quota refused the photo", "queue.quota");
+  if (e?.name === "QuotaExceededError") return storageError("the browser's storage quota refused the photo", "queue.no_space");
   return storageError(`IndexedDB failed: ${e?.message ?? e}`);
 }
 

@@ -101,7 +101,7 @@ export type ErrorCode =
   | "origin.forbidden"
   | "origins.invalid"
   | "queue.full"
-  | "queue.quota"
+  | "queue.no_space"
   | "queue.storage"
   | "rate.limited"
   | "region.unknown"
