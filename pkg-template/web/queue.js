@@ -213,8 +213,9 @@ export class CaptureQueue extends EventTarget {
       error: null,
       result: null,
     };
+    let tx;
     try {
-      const tx = db.transaction([ITEMS, PHOTOS], "readwrite");
+      tx = db.transaction([ITEMS, PHOTOS], "readwrite");
       const end = settled(tx);
       end.catch(() => {});
       const all = await request(tx.objectStore(ITEMS).getAll());
@@ -232,6 +233,12 @@ export class CaptureQueue extends EventTarget {
       tx.objectStore(PHOTOS).put(blob, item.id);
       await end;
     } catch (e) {
+      // Neither the item nor its photo is kept when either write fails.
+      try {
+        tx?.abort();
+      } catch {
+        // Already finished or aborted.
+      }
       throw writeError(e);
     }
     this.#emit("change", item);

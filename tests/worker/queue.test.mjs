@@ -249,6 +249,22 @@ describe("CaptureQueue in Chromium, through the worker and its ledger", () => {
       const items = await tab.evaluate(() => m.queue.items().then((l) => l.map((i) => [i.id, i.state, i.size])));
       const size = fs.statSync(path.join(fixtures, "quota-invoice.png")).size;
       assert.deepEqual(items, ids.map((id) => [id, "stored", size]));
+      // The browser refusing the write (its storage quota): a typed error, nothing half-stored.
+      await openQueue(tab, { name: "no-space" });
+      const noSpace = await tab.evaluate(async () => {
+        const put = IDBObjectStore.prototype.put;
+        IDBObjectStore.prototype.put = function (value, key) {
+          if (this.name === "photos") throw new DOMException("the origin's quota is used up", "QuotaExceededError");
+          return put.call(this, value, key);
+        };
+        try {
+          const refused = await m.queue.add(await m.photo("quota-invoice.png"), { operation: "huawei.quotaInvoice" }).then(() => null, (e) => [e instanceof m.OcrEdgeError, e.code]);
+          return { refused, items: (await m.queue.items()).length };
+        } finally {
+          IDBObjectStore.prototype.put = put;
+        }
+      });
+      assert.deepEqual(noSpace, { refused: [true, "queue.no_space"], items: 0 });
       // A bound in bytes: the second photo would pass it.
       await openQueue(tab, { name: "bytes", maxBytes: size * 1.5 });
       await add(tab, "quota-invoice.png", "huawei.quotaInvoice");
