@@ -150,7 +150,10 @@ function workerBindings({ upstream, emulatorUrl, origins, tokenSecret, adminSecr
   return b;
 }
 
-/** Starts the worker in workerd through miniflare; resolves with { mf, url }. */
+/**
+ * Starts the worker in workerd through miniflare; resolves with { mf, url }.
+ * `durableObjects` binds, e.g., `{ CAPTURE_LEDGER: "CaptureLedger" }`.
+ */
 export async function startWorker({ host, port, bindings, verbose, log, handleRuntimeStdio, durableObjects }) {
   const entry = path.join(root, "edge", "worker.js");
   if (!fs.existsSync(entry)) return null;
@@ -172,6 +175,7 @@ export async function startWorker({ host, port, bindings, verbose, log, handleRu
     port,
     log: log ?? new Log(verbose ? LogLevel.INFO : LogLevel.WARN),
     ...(handleRuntimeStdio ? { handleRuntimeStdio } : {}),
+    ...(durableObjects ? { durableObjects } : {}),
   });
   const url = await mf.ready;
   return { mf, url: url.href.replace(/\/$/, "") };
@@ -372,7 +376,14 @@ export async function startDemo(options = {}) {
       tokenSecret: state.tokenSecret,
       adminSecret: state.adminSecret,
     });
-    worker = await startWorker({ host: o.host, port: o.workerPort, bindings, verbose: o.verbose, durableObjects: { CAPTURE_LEDGER: "CaptureLedger" } });
+    // The ledger makes the page's idempotent resends (CaptureQueue) real.
+    worker = await startWorker({
+      host: o.host,
+      port: o.workerPort,
+      bindings,
+      verbose: o.verbose,
+      durableObjects: { CAPTURE_LEDGER: "CaptureLedger" },
+    });
     if (worker) {
       state.workerUrl = worker.url;
       log(o.quiet, `demo: worker (workerd) at ${worker.url}${o.upstream === "cloud" ? " → the real clouds" : " → the emulator"}`);

@@ -3,7 +3,8 @@
 // - index.d.ts (node import, workerd): the full build, signing clients included;
 // - node/ocr_edge.d.cts (node require): the same, as CommonJS (no TS1479);
 // - web/index.d.ts (browser, default): the browser build without wasm-bindgen's
-//   init functions, which the entry runs itself, and with its own `init()`;
+//   init functions, which the entry runs itself, and with its own `init()` and
+//   the capture queue (web/queue.d.ts);
 // - web/ocr_edge.d.ts (`ocr-edge/web`): the raw glue, init included.
 // `[Symbol.dispose]` members need `Symbol.dispose`, which a project with
 // `lib: ["es2022", "dom"]` lacks: each file declares it, the same way lib
@@ -25,9 +26,11 @@ const web = withDispose(read("web/ocr_edge.d.ts"));
 write("web/ocr_edge.d.ts", web);
 const cut = web.indexOf("export type InitInput");
 if (cut < 0) throw new Error("web/ocr_edge.d.ts: the init section was not found");
-// The entry loads the wasm itself and exports init() to wait for it.
+// The entry loads the wasm itself and exports init() to wait for it, and
+// CaptureQueue (web/queue.js, typed in web/queue.d.ts).
 const init = "\n/** Resolves once the wasm is loaded; sync calls (`probeImage`, `checkImage`, the body builders) need it first. Async calls wait on their own. */\nexport function init(): Promise<void>;\n";
-write("web/index.d.ts", web.slice(0, cut).trimEnd() + "\n" + init);
+const queue = '\nexport { CaptureQueue, CaptureQueueEvent } from "./queue.js";\nexport type { CaptureAddOptions, CaptureItem, CaptureOperation, CaptureOperations, CaptureQueueEventMap, CaptureQueueOptions, CaptureState } from "./queue.js";\n';
+write("web/index.d.ts", web.slice(0, cut).trimEnd() + "\n" + init + queue);
 for (const f of ["index.d.ts", "node/ocr_edge.d.cts", "web/index.d.ts"]) {
   const text = read(f);
   if (/^export default/m.test(text)) throw new Error(`${f}: declares a default export the entry lacks`);

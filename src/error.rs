@@ -291,6 +291,17 @@ pub const CODES: &[CodeInfo] = &[
     c("network.failed", K::Network, "the request got no answer (refused, reset, DNS)"),
     c("origin.forbidden", K::Auth, "a page origin the worker does not allow"),
     c("origins.invalid", K::InvalidArgument, "a malformed allowed-origins list"),
+    c(
+        "queue.full",
+        K::Unavailable,
+        "the CaptureQueue holds its most items or bytes; take or remove some",
+    ),
+    c(
+        "queue.no_space",
+        K::Unavailable,
+        "the browser refused the CaptureQueue's write: no space left",
+    ),
+    c("queue.storage", K::Unavailable, "IndexedDB is missing or failed, or a stored photo is gone"),
     c("rate.limited", K::Throttled, "the worker's rate limit for this caller was reached"),
     c(
         "region.unknown",

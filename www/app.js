@@ -2,7 +2,8 @@
 // build of the package (`pkg/web`), checks a photo on this device, offers to
 // fit it, and sends it through the edge worker with a short-lived capture
 // token that the demo's backend issues. No cloud credential ever reaches
-// this page: the worker signs.
+// this page: the worker signs. Photos can also go through a CaptureQueue,
+// which keeps them in IndexedDB until the worker has answered.
 
 const $ = (id) => document.getElementById(id);
 
@@ -135,6 +136,7 @@ const state = {
   fitted: null,
   busy: false,
   seq: 0,
+  queue: null,
 };
 
 // ---------------------------------------------------------------- helpers
@@ -200,6 +202,7 @@ async function start() {
   }
   if (!state.lib.fitImage) $("fit-btn").disabled = true;
   if (state.config?.admin) setupAdmin();
+  if (state.config?.workerUrl && state.lib.CaptureQueue) setupQueue();
 }
 
 function setConn(s, text) {
@@ -265,6 +268,7 @@ function wireInputs() {
   });
   $("fit-btn").addEventListener("click", fit);
   $("send-btn").addEventListener("click", send);
+  $("queue-btn").addEventListener("click", enqueue);
 }
 
 function resetResults() {
@@ -567,6 +571,7 @@ function showSend(allowed) {
   const t = TARGETS[state.target];
   const canSend = !!(state.config?.workerUrl && state.lib?.ProxyClient);
   btn.disabled = !allowed || !canSend;
+  $("queue-btn").disabled = !allowed || !canSend || !state.queue || state.source?.kind !== "file";
   btn.textContent = `Send to ${t.service}`;
   if (!canSend) note.textContent = "Sending is off: the page found no worker (open it through the demo server).";
   else if (!allowed) note.textContent = "Fix the problems above first: the worker would refuse this image too.";
@@ -719,9 +724,9 @@ function registryRows(r) {
   return rows;
 }
 
-function renderResult(r, secs) {
+function renderResult(r, secs, target = state.target) {
   const body = $("results-body");
-  const rows = TARGETS[state.target].rows(r);
+  const rows = TARGETS[target].rows(r);
   const low = rows.filter((tr) => tr.querySelector("td.conf.low")).length;
   if (!rows.length) rows.push(el("tr", {}, el("td", { colSpan: 3, text: "The service returned no fields for this document." })));
   body.replaceChildren(...rows);
@@ -768,6 +773,93 @@ function showError(e, title) {
   box.dataset.code = code;
   box.hidden = false;
   say(`${title}: ${code}. ${e?.message ?? ""}`);
+}
+
+// ---------------------------------------------------------------- queue
+
+const targetOf = (operation) => operation.replace(/\.detailed$/, "");
+
+/** The operation and options a queued photo is sent with, as the send button would. */
+function queuedAs() {
+  const t = state.target;
+  if (t === "huawei.vatInvoice") return { operation: t, params: { advancedMode: $("advanced").checked } };
+  if (t === "tencent.bizLicenseOcr") return { operation: t, params: { enableCopyWarn: $("copy-warn").checked } };
+  if (t === "tencent.bizLicense" && $("detailed").checked) return { operation: "tencent.bizLicense.detailed" };
+  return { operation: t };
+}
+
+function setupQueue() {
+  const { CaptureQueue, ProxyClient } = state.lib;
+  // Asked again for a client whenever the worker refuses the last token (expired or spent).
+  const proxy = async (operation) => new ProxyClient({ baseUrl: state.config.workerUrl, token: await getToken(targetOf(operation)) });
+  try {
+    state.queue = new CaptureQueue({ name: "ocr-edge-demo", proxy });
+  } catch (e) {
+    notice(`The capture queue is off: ${e.message}`);
+    return;
+  }
+  $("queue-card").hidden = false;
+  $("queue-btn").hidden = false;
+  for (const type of ["change", "result", "failed"]) state.queue.addEventListener(type, renderQueue);
+  state.queue.addEventListener("result", () => say("A queued photo was recognised."));
+  const badge = () => {
+    $("offline-badge").hidden = navigator.onLine;
+  };
+  window.addEventListener("online", badge);
+  window.addEventListener("offline", badge);
+  badge();
+  state.queue.ready.then(renderQueue, (e) => notice(`The capture queue is off: ${e.message}`));
+}
+
+let rendering = Promise.resolve();
+/** Redraws the queue, one redraw at a time, in the order of its events. */
+function renderQueue() {
+  rendering = rendering
+    .then(async () => {
+      const items = await state.queue.items();
+      const pending = items.filter((i) => i.state === "stored" || i.state === "sending").length;
+      $("queue-pending").textContent = `${pending} waiting`;
+      $("queue-pending").dataset.count = String(pending);
+      $("queue-list").replaceChildren(...items.map(queueRow));
+    })
+    .catch(() => {});
+}
+
+const STATE_WORDS = { stored: "waiting", sending: "sending…", done: "recognised", failed: "failed" };
+
+function queueRow(i) {
+  const name = TARGETS[targetOf(i.operation)]?.name ?? i.operation;
+  let words = STATE_WORDS[i.state];
+  if (i.state === "failed") words = `failed: ${i.error?.code ?? "unknown"}`;
+  else if (i.state === "stored" && i.error) words = `waiting to resend (${i.error.code})`;
+  const button = (text, onclick) => el("button", { type: "button", class: "btn btn-ghost", text, onclick });
+  return el("li", { "data-state": i.state, "data-id": i.id },
+    el("span", { class: "q-name", text: `${name} · ${bytes(i.size)}` }),
+    el("span", { class: "q-state", text: words }),
+    i.attempts ? el("span", { class: "muted", text: `${i.attempts} send${i.attempts > 1 ? "s" : ""}` }) : null,
+    i.state === "done" ? button("Show result", () => showQueued(i)) : null,
+    i.state === "failed" ? button("Retry", () => state.queue.retry(i.id)) : null,
+    i.state !== "sending" ? button("Remove", () => state.queue.remove(i.id)) : null,
+  );
+}
+
+async function showQueued(i) {
+  const r = await state.queue.take(i.id);
+  if (!r) return;
+  $("send-card").hidden = false;
+  resetResults();
+  renderResult(r, ((Date.now() - i.createdAt) / 1000).toFixed(1), targetOf(i.operation));
+}
+
+async function enqueue() {
+  const src = state.source;
+  if (!state.queue || src?.kind !== "file") return;
+  try {
+    await state.queue.add(state.fitted ? state.fitted.blob : src.blob, queuedAs());
+    say(navigator.onLine ? "Queued: sending now." : "Queued: it is sent when the connection returns.");
+  } catch (e) {
+    showError(e, "The photo could not be queued");
+  }
 }
 
 // ---------------------------------------------------------------- admin

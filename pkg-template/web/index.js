@@ -52,3 +52,6 @@ export function ProxyClient(options) {
   return new Proxy(Object.create(Client.prototype), { get: (t, k) => (typeof t[k] == "function" ? (...a) => made.then((c) => c[k](...a)) : t[k]) });
 }
 ProxyClient.prototype = Client.prototype;
+
+// The capture queue: its own module, so bundlers drop it when it is unused.
+export { CaptureQueue, CaptureQueueEvent } from "./queue.js";

@@ -100,6 +100,9 @@ export type ErrorCode =
   | "network.failed"
   | "origin.forbidden"
   | "origins.invalid"
+  | "queue.full"
+  | "queue.no_space"
+  | "queue.storage"
   | "rate.limited"
   | "region.unknown"
   | "regnum.charset"
@@ -179,6 +182,8 @@ export declare class OcrEdgeError extends Error {
   /** Requests sent before this error (0 when it was refused locally). */
   attempts: number;
   violations: Violation[];
+  /** `ProxyClient`: the wait in ms the worker asked for (`Retry-After`), when it gave one. */
+  retryAfterMs?: number;
   static [Symbol.hasInstance](value: unknown): boolean;
 }
 

@@ -343,6 +343,12 @@ export interface RequestOptions {
    * rejects with an `OcrEdgeError` of kind and code `"aborted"`.
    */
   signal?: AbortSignal;
+  /**
+   * `ProxyClient` only: sent as `Idempotency-Key` (1 to 255 visible ASCII
+   * characters), so a resend after a lost answer gets the first answer
+   * (the worker needs its `CAPTURE_LEDGER` binding for this).
+   */
+  idempotencyKey?: string;
 }
 
 /** A capture-token scope: the operations a page may call through the proxy. */

@@ -30,7 +30,7 @@ use crate::js::convert::{as_bytes_view, get, set, wrong_type};
 use crate::js::fetch::{fetch_within, sleep};
 use crate::js::image::megabytes_from_js;
 use crate::js::image::{probe_blob_inner, probe_view};
-use crate::retry::{next_delay, parse_retry_after, Outcome, Policy, Safety};
+use crate::retry::{next_delay, Outcome, Policy, Safety};
 
 /// Default overall deadline of one call, retries included.
 const DEFAULT_TIMEOUT_MS: f64 = 60_000.0;
@@ -60,12 +60,25 @@ fn opt_str(o: &JsValue, key: &str) -> Result<Option<String>> {
     v.as_string().map(Some).ok_or_else(|| wrong_type(key, "a string"))
 }
 
+/// Whether `t` can travel in a header: 1 to `max` visible ASCII characters.
+fn header_safe(t: &str, max: usize) -> bool {
+    !t.is_empty() && t.len() <= max && t.bytes().all(|b| b.is_ascii_graphic())
+}
+
 fn check_token(t: &str) -> Result<()> {
-    // It travels in a header: no line breaks or other control characters.
-    if t.is_empty() || t.len() > 4096 || !t.bytes().all(|b| b.is_ascii_graphic()) {
+    if !header_safe(t, 4096) {
         return Err(wrong_type("token", "a capture token string"));
     }
     Ok(())
+}
+
+/// `options.idempotencyKey`: sent as `Idempotency-Key`, as the worker takes it.
+fn idempotency_key(options: &JsValue) -> Result<Option<String>> {
+    let key = opt_str(options, "idempotencyKey")?;
+    if key.as_deref().is_some_and(|k| !header_safe(k, 255)) {
+        return Err(wrong_type("idempotencyKey", "1 to 255 visible ASCII characters"));
+    }
+    Ok(key)
 }
 
 /// A `baseUrl` starting with `/` (the worker on the page's own origin, say
@@ -247,13 +260,23 @@ impl Settings {
 
     /// Sends with retries on throttling and transient failures (the OCR
     /// operations are idempotent), within the overall deadline.
-    async fn send(&self, out: Outbound, abort: &Abort) -> std::result::Result<JsValue, JsValue> {
+    /// `key` is sent as `Idempotency-Key` on every attempt, so the worker
+    /// answers a resend with the first call's answer.
+    async fn send(
+        &self,
+        out: Outbound,
+        key: Option<String>,
+        abort: &Abort,
+    ) -> std::result::Result<JsValue, JsValue> {
         let url = format!("{}{}", self.base, out.path);
         let init = Object::new();
         set(&init, "method", &"POST".into());
         let headers = Object::new();
         set(&headers, "Authorization", &format!("Bearer {}", self.token).into());
         set(&headers, "Content-Type", &out.content_type.into());
+        if let Some(k) = key {
+            set(&headers, "Idempotency-Key", &k.into());
+        }
         set(&init, "headers", &headers);
         set(&init, "body", &out.body);
         let policy = Policy { max_retries: self.max_retries, ..Policy::default() };
@@ -285,7 +308,11 @@ impl Settings {
                         (_, true) => Outcome::ServerError,
                         _ => Outcome::Final,
                     };
-                    let ra = ra.and_then(|v| parse_retry_after(&v, js_sys::Date::now() as u64));
+                    // The worker sends delta-seconds; an HTTP date is not read here
+                    // (its parser costs the page's bundle 1 KB gzip): the backoff decides.
+                    let ra = ra
+                        .and_then(|v| v.trim().parse::<u64>().ok())
+                        .map(|s| s.saturating_mul(1000));
                     (outcome, ra, Err(error_from_worker(status, &json)))
                 }
                 Err(_) if abort.is_aborted() => return Err(abort.error().into()),
@@ -321,7 +348,13 @@ impl Settings {
                 js_sys::Math::random(),
             ) {
                 Some(wait) => sleep(wait as f64, abort).await?,
-                None => return result,
+                None => {
+                    // The wait the worker asked for, for a caller that retries later.
+                    if let (Err(e), Some(ms)) = (&result, retry_after) {
+                        set(e.unchecked_ref(), "retryAfterMs", &(ms as f64).into());
+                    }
+                    return result;
+                }
             }
             n += 1;
         }
@@ -390,6 +423,7 @@ impl ProxyClient {
         let megabytes = settings.try_borrow().map(|s| s.megabytes).unwrap_or_default();
         future_to_promise(async move {
             let abort = Abort::from_options(&options, "aborted")?;
+            let key = idempotency_key(&options)?;
             // The two steps as dyn futures: their polls stay out of this one
             // (the bundle is 0.3 KB gzip smaller than with them inlined).
             let building: Pin<Box<dyn Future<Output = Result<Outbound>> + '_>> =
@@ -409,7 +443,7 @@ impl ProxyClient {
                 }
             };
             let sending: Pin<Box<dyn Future<Output = std::result::Result<JsValue, JsValue>> + '_>> =
-                Box::pin(snapshot.send(out, &abort));
+                Box::pin(snapshot.send(out, key, &abort));
             sending.await
         })
     }

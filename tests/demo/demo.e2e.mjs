@@ -235,6 +235,26 @@ async function scenarios(page, vp, demo, images) {
     check(tag("results caption has no stray text"), !/null|undefined/.test(await page.locator("#results-caption").innerText()));
     await shot(page, vp, "08c-licence-ocr-copy");
   }
+  // The capture queue: offline, a photo waits under the offline badge; once
+  // the connection returns it is recognised and its result shown.
+  await setTarget(page, "huawei.quotaInvoice");
+  await pick(page, "quota-invoice.png", "image/png", read("emulator/fixtures/images/quota-invoice.png"));
+  check(tag("queue shown"), await page.locator("#queue-card").isVisible());
+  await page.context().setOffline(true);
+  await page.locator("#offline-badge:not([hidden])").waitFor();
+  await page.locator("#queue-btn").click();
+  await page.locator('#queue-pending[data-count="1"]').waitFor();
+  check(tag("queue: offline badge, one photo waiting"), await page.locator('#queue-list li[data-state="stored"]').isVisible());
+  await shot(page, vp, "08d-queue-offline");
+  await page.context().setOffline(false);
+  await page.locator('#queue-list li[data-state="done"]').waitFor({ timeout: 30_000 });
+  check(tag("queue: recognised once back online"), (await page.locator("#offline-badge").isHidden()) && (await page.locator("#queue-pending").getAttribute("data-count")) === "0");
+  await page.locator('#queue-list li[data-state="done"] button', { hasText: "Show result" }).click();
+  const queued = await page.locator('#results-body tr[data-field="number"] td.val').textContent().catch(() => "");
+  check(tag("queue: its result shown"), queued === "91234561", queued);
+  check(tag("queue: taken results leave the list"), (await page.locator("#queue-list li").count()) === 0);
+  await shot(page, vp, "08e-queue-done");
+
   // An emulated service error: its code reaches the page.
   await setTarget(page, "huawei.quotaInvoice");
   await armFault(demo.emulatorUrl, "RecognizeQuotaInvoice", "status=500;times=50");
