@@ -3,7 +3,8 @@
 // Each item carries its own Idempotency-Key: a resend after a lost answer
 // gets the first answer and the cloud is called once. Plain JavaScript on
 // top of ProxyClient; it runs in a page and in a dedicated Web Worker.
-import { fitImage } from "./ocr_edge.js";
+// The entry's fitImage, which waits for the wasm (the entry re-exports this module).
+import { fitImage } from "./index.js";
 import { OcrEdgeError } from "./errors.js";
 
 // Operation id → ProxyClient method and the fitting target.

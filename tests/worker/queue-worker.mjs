@@ -1,5 +1,5 @@
 // A dedicated Web Worker fitting and sending one photo through a CaptureQueue. It says
-// "ready" once its imports (with their top-level await) have run, so the
+// "ready" once its imports have run, so the
 // page's message is not posted before anyone listens.
 import { open, photo, queue, until } from "./queue-page.mjs";
 
