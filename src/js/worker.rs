@@ -389,8 +389,7 @@ async fn forward(
         },
         _ => None,
     };
-    let outcome = send(cfg, a, &prepared, now_secs).await;
-    drop(prepared);
+    let outcome = send(cfg, a, prepared, now_secs).await;
     if let Some(t) = ticket {
         t.close(cfg, a, &outcome).await;
     }
@@ -528,10 +527,10 @@ impl Ticket {
 async fn send(
     cfg: &WorkerConfig,
     a: &Admitted,
-    prepared: &crate::api::request::PreparedRequest,
+    prepared: crate::api::request::PreparedRequest,
     now_secs: u64,
 ) -> std::result::Result<Reply, Failure> {
-    let out = handler::sign(cfg, a.route, prepared, now_secs)?;
+    let out = handler::sign(cfg, a.route, &prepared, now_secs)?;
     let req = Request {
         method: out.method,
         url: out.url,
@@ -545,6 +544,8 @@ async fn send(
     } else {
         Safety::NotIdempotent
     };
+    // The body now lives in the runtime's buffer: the wasm copy goes before the wait.
+    drop(prepared);
     let opts = Options {
         timeout_ms: UPSTREAM_TIMEOUT_MS,
         policy: Policy { max_retries: UPSTREAM_RETRIES, ..Policy::default() },
