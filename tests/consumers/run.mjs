@@ -3,11 +3,12 @@
 // set by scripts/with-emulator.sh): Node 18 and Node 22, `import` and
 // `require`; a Vite 7 dev server with no config, its page in Chromium
 // (Vite pre-bundles the package there and serves HTML for a missing .wasm);
-// a `vite build` and a webpack 5 build, each page served from loopback in
-// Chromium; a CommonJS TypeScript project (node16, skipLibCheck off)
+// a `vite build` (also `--target es2020`) and a webpack 5 build, each page
+// served from loopback in Chromium; a CommonJS TypeScript project (node16, skipLibCheck off)
 // type-checked, compiled and run on Node 22; and a bundler-resolution TS app
 // (page and server code) type-checked; a plain wrangler project
-// (`wrangler deploy --dry-run` on Node 22, its bundle run in workerd) and
+// from the README's own `src/index.js` and `wrangler.toml` (`wrangler
+// deploy --dry-run` on Node 22, its bundle run in workerd) and
 // esbuild pages (esm and iife, es2020) that call the emulator through that
 // worker from Chromium. ONLY=regex picks consumers. The tools come from this folder's
 // locked package.json, installed only when the lock changed; the projects
@@ -212,6 +213,11 @@ export { HuaweiClient, TencentClient, issueCaptureToken, verifyCaptureToken, pro
     execFileSync(process.execPath, [tool("vite/bin/vite.js"), "build", "--logLevel", "warn"], { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
     return checkBuilt(browser, dir, path.join(dir, "dist"), expected);
   });
+  // An older target: the entry has no top-level await, so es2020 builds.
+  await report("vite build --target es2020 in Chromium", async () => {
+    execFileSync(process.execPath, [tool("vite/bin/vite.js"), "build", "--target", "es2020", "--outDir", "dist-es2020", "--logLevel", "warn"], { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    return checkBuilt(browser, dir, path.join(dir, "dist-es2020"), expected);
+  });
   }
 }
 
@@ -274,14 +280,15 @@ const workerSecret = "c".repeat(64);
 await report("wrangler project (npm tarball): deploy --dry-run, the bundle in workerd, one call", async () => {
   const dir = project("wrangler", { type: "module" });
   fs.mkdirSync(path.join(dir, "src"));
-  fs.writeFileSync(path.join(dir, "src/index.js"), `export { default } from "ocr-edge/edge";\n`);
-  fs.writeFileSync(path.join(dir, "wrangler.toml"), `name = "ocr-edge-proxy"
-main = "src/index.js"
-compatibility_date = "2026-07-01"
-
-[vars]
-HUAWEI_REGION = "cn-north-4"
-`);
+  // The two files as the tarball's README gives them, copied as written.
+  const readme = fs.readFileSync(path.join(dir, "node_modules/ocr-edge/README.md"), "utf8");
+  const block = (label, lang) => {
+    const m = readme.match(new RegExp("`" + label.replace(/[.]/g, "\\.") + "`:\\n\\n```" + lang + "\\n([\\s\\S]*?)```"));
+    assert.ok(m, `the README has no ${label} block`);
+    return m[1];
+  };
+  fs.writeFileSync(path.join(dir, "src/index.js"), block("src/index.js", "js"));
+  fs.writeFileSync(path.join(dir, "wrangler.toml"), block("wrangler.toml", "toml"));
   const out = execFileSync(node22, [tool("wrangler/bin/wrangler.js"), "deploy", "--dry-run", "--outdir", "dist"], {
     cwd: dir,
     encoding: "utf8",

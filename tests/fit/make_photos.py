@@ -88,6 +88,8 @@ def main(out):
     make("photo-o8.jpg", lambda p: save_rotated(camera_like(3750, 5000, 8), p, 8))
     # Upright 4032×3024, orientation 1: fits Huawei untouched by size and pixels.
     make("photo-fits.jpg", lambda p: save_rotated(camera_like(4032, 3024, 1), p, 1, quality=85))
+    # Displayed 3024×4032, stored turned (EXIF 6): within every target as it is.
+    make("photo-o6-fits.jpg", lambda p: save_rotated(camera_like(3024, 4032, 9), p, 6, quality=85))
     make("screenshot.png", lambda p: screenshot(5000, 3000).save(p, "PNG"))
     make("drawing.gif", lambda p: screenshot(900, 600).convert("P", palette=Image.Palette.ADAPTIVE).save(p, "GIF"))
     make("photo.webp", lambda p: camera_like(3000, 2000, 3).save(p, "WEBP", quality=90))

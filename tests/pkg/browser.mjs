@@ -82,6 +82,26 @@ try {
   const corsOk = JSON.stringify(cors) === JSON.stringify(wantCors) && JSON.stringify(corsHits) === JSON.stringify(["OPTIONS", "GET"]);
   if (!corsOk) failed++;
   console.log(`${corsOk ? "ok" : "FAIL"} chromium ProxyClient: a refused CORS preflight is network.cors, sent once${corsOk ? "" : `: ${JSON.stringify(cors)}, requests ${corsHits}`}`);
+  // A freed ProxyClient: a typed client.freed, not the glue's bare Error.
+  const freed = await page.evaluate(async (base) => {
+    const api = await import(`${base}/pkg/web/index.js`);
+    await api.init();
+    const seen = (e) => [e instanceof api.OcrEdgeError, api.isOcrEdgeError(e), e.code, /null pointer/.test(e.message)];
+    const client = new api.ProxyClient({ baseUrl: "https://proxy.example", token: "t" });
+    client.free();
+    const async_ = await (async () => client.recognizeQuotaInvoice({ image: new Uint8Array(8) }))().then(() => "sent", seen);
+    let sync = "no throw";
+    try {
+      client.setToken("u");
+    } catch (e) {
+      sync = seen(e);
+    }
+    return [async_, sync];
+  }, base);
+  const wantFreed = [[true, true, "client.freed", false], [true, true, "client.freed", false]];
+  const freedOk = JSON.stringify(freed) === JSON.stringify(wantFreed);
+  if (!freedOk) failed++;
+  console.log(`${freedOk ? "ok" : "FAIL"} chromium a freed ProxyClient: OcrEdgeError client.freed${freedOk ? "" : `: ${JSON.stringify(freed)}`}`);
   const wantEarly = [[true, "wasm.not_ready"], "argument.type", 20, true, "undefined"];
   const earlyOk = JSON.stringify(early) === JSON.stringify(wantEarly);
   if (!earlyOk) failed++;

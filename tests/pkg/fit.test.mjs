@@ -91,6 +91,15 @@ test("a photo that already fits is returned untouched", async () => {
   assert.deepEqual(rb.bytes, input);
 });
 
+test("an EXIF-rotated photo that already fits is turned upright, never larger than it came", async () => {
+  const input = photo("photo-o6-fits.jpg");
+  assert.equal(probeImage(input).orientation, 6, "the input is stored turned");
+  assert.ok(checkImage(input, "huawei.quotaInvoice").ok, "the input already fits");
+  const r = await fitImage(input, "huawei.quotaInvoice");
+  assertFits("photo-o6-fits.jpg", input, "huawei.quotaInvoice", BUDGETS["huawei.quotaInvoice"], r);
+  assert.deepEqual([r.info.displayWidth, r.info.displayHeight], [3024, 4032]);
+});
+
 test("Blob input, and the core's fitImage hands over to ocr-edge/fit", async () => {
   const input = photo("photo.webp");
   const r = await coreFit(new Blob([input]), "tencent.bizLicense", { maxBase64Bytes: 300_000 });

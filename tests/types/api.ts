@@ -224,3 +224,44 @@ export async function live(photo: Blob, hw: HuaweiClient, tc: TencentClient, cli
     String(viaProxy.number), String(other?.rect?.width), String(copy), String(proxied.qrCode), JSON.stringify(licence.raw),
   ];
 }
+
+// Errors as values: the class (instanceof narrows), the guard, and `code`
+// typed as the catalogue's union (providers' codes still allowed).
+// Cancellation with an AbortSignal, and the transport hooks.
+import { OcrEdgeError as OcrEdgeErrorClass, isOcrEdgeError, type ErrorCode, type RequestOptions } from "ocr-edge";
+
+export function errors(e: unknown): string {
+  const made = new OcrEdgeErrorClass("m", { kind: "aborted", code: "aborted" });
+  const freed: ErrorCode = "client.freed";
+  // @ts-expect-error not a code of the catalogue: the union is checked, not string
+  const typo: ErrorCode = "client.fried";
+  const provider: OcrEdgeErrorClass["code"] = "AIS.0103";
+  if (e instanceof OcrEdgeErrorClass) {
+    const code: ErrorCode | (string & {}) = e.code;
+    const kind: ErrorKind = e.kind;
+    const sent: number = e.attempts;
+    return `${code} ${kind} ${sent}`;
+  }
+  if (isOcrEdgeError(e)) return e.code;
+  return [made.code, freed, typo, provider].join();
+}
+
+export async function cancel(photo: Blob, hw: HuaweiClient, tc: TencentClient, client: ProxyClient): Promise<number> {
+  const ac = new AbortController();
+  const options: RequestOptions = { signal: ac.signal };
+  const inv: QuotaInvoiceResult = await hw.recognizeQuotaInvoice({ image: photo }, options);
+  await tc.verifyBizLicense({ regNum: "911101085636549482" }, { signal: AbortSignal.timeout(1000) });
+  await client.recognizeQuotaInvoice({ image: photo }, { signal: ac.signal });
+  await fitImage(photo, "huawei.quotaInvoice", { signal: ac.signal });
+  // @ts-expect-error a signal is an AbortSignal
+  await hw.recognizeQuotaInvoice({ image: photo }, { signal: "stop" });
+  const hooked = new HuaweiClient({
+    projectId: "p",
+    credentials: { accessKey: "a", secretKey: "b" },
+    fetch: (url: string, init: RequestInit) => fetch(url, init),
+    headers: { "x-trace-id": "t" },
+    onRetry: (info) => console.log(info.attempt, info.delayMs, info.status, info.code),
+  });
+  hooked.free();
+  return inv.attempts ?? 0;
+}
