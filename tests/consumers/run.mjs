@@ -313,6 +313,8 @@ await report("wrangler project (npm tarball): deploy --dry-run, the bundle in wo
     modules: true, modulesRoot: path.join(dir, "dist"), scriptPath: path.join(dir, "dist/index.js"),
     modulesRules: [{ type: "ESModule", include: ["**/*.js"] }, { type: "CompiledWasm", include: ["**/*.wasm"] }],
     compatibilityDate: "2026-07-01", cf: false, host: "127.0.0.1", port: 0, bindings, log: new Log(LogLevel.WARN),
+    // The README's CAPTURE_LEDGER binding, with the class the README's index.js exports.
+    durableObjects: { CAPTURE_LEDGER: "CaptureLedger" },
   });
   const url = (await mf.ready).href.replace(/\/$/, "");
   worker = { mf, url };
