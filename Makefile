@@ -42,6 +42,7 @@ test-pkg: pkg
 	node tests/pkg/fit-browser.mjs
 	node tests/pkg/fit-heif-browser.mjs
 	node tests/pkg/fit-heif-workerd.mjs
+	node tests/pkg/fit-memory-workerd.mjs
 	node tests/pkg/workerd.mjs
 	node tests/consumer/run.mjs
 	$(MAKE) lint-pkg

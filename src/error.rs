@@ -251,11 +251,21 @@ pub const CODES: &[CodeInfo] = &[
     c("fit.aborted", K::Aborted, "the caller's AbortSignal cancelled a fit"),
     c("fit.browser", K::InvalidImage, "the browser could not decode or encode the image"),
     c(
+        "fit.heif_in_worker",
+        K::Unavailable,
+        "a HEIC/HEIF to fit in an edge worker, refused before any work",
+    ),
+    c(
         "fit.heif_unavailable",
         K::Unavailable,
         "a HEIF needs the optional libheif-js decoder, or is too large for this runtime",
     ),
     c("fit.unsupported", K::Unavailable, "fitting needs a runtime feature this one lacks"),
+    c(
+        "fit.worker_memory",
+        K::Unavailable,
+        "a photo whose fit would pass an edge worker's 128 MB, refused before any work",
+    ),
     c("http.<status>", K::Protocol, "an HTTP error answer without an error body we can read"),
     c(
         "idempotency.in_progress",

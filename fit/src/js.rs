@@ -10,7 +10,7 @@
 //! worker's 128 MB; such a fit is refused before any work.
 
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
-use ocr_edge::image::{probe, Format};
+use ocr_edge::image::{probe, Format, ImageInfo};
 use ocr_edge::js::abort::Abort;
 use ocr_edge::js::convert::{as_bytes_view, get, wrong_type};
 use ocr_edge::js::fit::{
@@ -23,7 +23,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::pixels::{Layout, Pixels};
-use crate::{heif_bytes_needed, Fitter, WORKER_MEMORY};
+use crate::{fit_bytes_needed, heif_bytes_needed, Fitter, WORKER_MEMORY};
 
 /// Whether this is an edge worker (workerd says so in `navigator.userAgent`).
 fn in_worker() -> bool {
@@ -42,6 +42,22 @@ fn heif_in_worker(width: u32, height: u32) -> Error {
             "HEIC/HEIF is not decoded in edge workers: decoding this {width}×{height} px image takes about {mb} MB \
              (a worker has {} MB), and workers may not compile the decoder's WebAssembly at run time; \
              fit it in the browser or in Node, or send JPEG or PNG",
+            WORKER_MEMORY >> 20
+        ),
+    )
+}
+
+/// The typed refusal, before any work, of a photo whose fit would pass a
+/// worker's memory.
+fn too_big_for_worker(info: &ImageInfo, need: u64) -> Error {
+    let (w, h) = (info.display_width, info.display_height);
+    Error::new(
+        ErrorKind::Unavailable,
+        "fit.worker_memory",
+        format!(
+            "fitting this {w}×{h} px photo takes about {} MB, over an edge worker's {} MB; \
+             fit it in the browser or in Node, or send a smaller photo",
+            need.div_ceil(1 << 20),
             WORKER_MEMORY >> 20
         ),
     )
@@ -128,6 +144,13 @@ async fn fit(input: &JsValue, target: &JsValue, options: &JsValue) -> Result<JsV
         drop(rgba);
         Fitter::from_pixels(&bytes, info, pixels, &limits)?
     } else {
+        let need = fit_bytes_needed(&info, bytes.len(), &limits);
+        if need > WORKER_MEMORY && in_worker() {
+            let check = ocr_edge::image::fit::Planner::new(&info, &limits)?;
+            if !check.untouched() {
+                return Err(too_big_for_worker(&info, need));
+            }
+        }
         Fitter::new(&bytes, &limits)?
     };
     if fitter.untouched() {

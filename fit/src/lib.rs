@@ -45,6 +45,21 @@ pub fn heif_bytes_needed(width: u32, height: u32) -> u64 {
     u64::from(width) * u64::from(height) * HEIF_BYTES_PER_PIXEL
 }
 
+/// What fitting a JPEG, PNG, WebP or GIF takes in wasm memory, estimated
+/// from its header before any work: two copies of the input, and per pixel
+/// the decoded RGB and the encoder's buffers, more when it must also scale
+/// down (over the target's side, or bytes past its budget). Measured in
+/// workerd (`tests/pkg/fit-memory-workerd.mjs`): 12.6 MP as is 53 MiB,
+/// 18.75 MP turned 82 MiB and scaled 146 MiB, 24 MP scaled 175 MiB, 48 MP
+/// scaled 296 MiB; the estimate is at or above each.
+pub fn fit_bytes_needed(info: &ImageInfo, input_len: usize, limits: &Limits) -> u64 {
+    let (w, h) = (u64::from(info.display_width), u64::from(info.display_height));
+    let input = input_len as u64;
+    let scales = w.max(h) > u64::from(limits.max_side) || input * 4 / 3 > limits.max_base64;
+    let per_pixel_tenths = if scales { 75 } else { 45 };
+    2 * input + w * h * per_pixel_tenths / 10 + (4 << 20)
+}
+
 /// What a fit gives.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Fitted {
@@ -272,4 +287,41 @@ pub fn fit(input: &[u8], limits: &Limits, mut progress: impl FnMut(&Progress)) -
         progress(&p);
     }
     fitter.result()
+}
+
+#[cfg(test)]
+mod memory_tests {
+    use super::*;
+
+    fn info(w: u32, h: u32) -> ImageInfo {
+        let mut i = probe(&[
+            0x89, b'P', b'N', b'G', 13, 10, 26, 10, 0, 0, 0, 13, b'I', b'H', b'D', b'R', 0, 0, 0,
+            1, 0, 0, 0, 1, 8, 2, 0, 0, 0,
+        ])
+        .unwrap();
+        i.display_width = w;
+        i.display_height = h;
+        i
+    }
+
+    #[test]
+    fn estimates_cover_the_measured_peaks() {
+        use ocr_edge::image::Target;
+        let limits = Target::HuaweiQuotaInvoice.limits();
+        let mib = |n: u64| n >> 20;
+        // (width, height, input bytes, target, measured peak MiB in workerd)
+        for (w, h, len, t, peak) in [
+            (4096, 3072, 3_500_000, Target::HuaweiQuotaInvoice, 53),
+            (3750, 5000, 5_200_000, Target::HuaweiVatInvoice, 82),
+            (3750, 5000, 5_200_000, Target::HuaweiQuotaInvoice, 146),
+            (6000, 4000, 12_300_000, Target::HuaweiQuotaInvoice, 175),
+            (8000, 6000, 24_700_000, Target::HuaweiQuotaInvoice, 296),
+        ] {
+            let need = mib(fit_bytes_needed(&info(w, h), len, &t.limits()));
+            assert!(need >= peak, "{w}x{h}: {need} MiB estimated, {peak} measured");
+            assert!(need <= peak * 3 / 2, "{w}x{h}: {need} MiB is far above the {peak} measured");
+        }
+        assert!(fit_bytes_needed(&info(4096, 3072), 3_500_000, &limits) < WORKER_MEMORY);
+        assert!(fit_bytes_needed(&info(6000, 4000), 12_300_000, &limits) > WORKER_MEMORY);
+    }
 }
