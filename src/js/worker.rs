@@ -10,11 +10,13 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
+use crate::api::signing::BodySha256;
 use crate::error::{Error, ErrorKind, Result};
 use crate::js::abort::Abort;
 use crate::js::client::outcome_of;
 use crate::js::convert::{append_range, as_bytes_view, get, set, wrong_type};
 use crate::js::edge_bindings::{args, within_rate, Ledger};
+use crate::js::host_body;
 use crate::js::transport::{self, Options, Request};
 use crate::retry::{parse_retry_after, Policy, Safety};
 use crate::worker::admit;
@@ -141,20 +143,31 @@ fn whatwg_url(text: &str) -> Option<ParsedUrl> {
     })
 }
 
-/// Reads `request.body` chunk by chunk: refused (and the stream cancelled)
-/// past `cap` bytes, past the isolate's budget, or slower than `pace`. The
-/// chunks stay where the runtime put them until the end, then are copied
-/// once into a buffer of the size that arrived: no buffer is ever sized
-/// from what the caller declared.
+/// [`read_upload`], the bytes in wasm only.
 async fn read_body(
     request: &JsValue,
     cap: u64,
     pace: ReadPace,
     held: &mut Held,
 ) -> std::result::Result<Vec<u8>, ReadError> {
+    read_upload(request, cap, pace, held).await.map(|(bytes, _)| bytes)
+}
+
+/// Reads `request.body` chunk by chunk: refused (and the stream cancelled)
+/// past `cap` bytes, past the isolate's budget, or slower than `pace`. The
+/// chunks stay where the runtime put them until the end, then are joined
+/// once in JS (the host's encoder reads from there) and copied once into a
+/// wasm buffer of the size that arrived: no buffer is ever sized from what
+/// the caller declared.
+async fn read_upload(
+    request: &JsValue,
+    cap: u64,
+    pace: ReadPace,
+    held: &mut Held,
+) -> std::result::Result<(Vec<u8>, Uint8Array), ReadError> {
     let body = get(request, "body");
     if body.is_null() || body.is_undefined() {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), Uint8Array::new_with_length(0)));
     }
     let reader =
         js_fn(&body, "getReader").and_then(|f| f.call0(&body).ok()).ok_or(ReadError::Failed)?;
@@ -194,13 +207,22 @@ async fn read_body(
         }
         chunks.push(&chunk);
     }
+    let joined = if chunks.length() == 1 {
+        chunks.get(0).unchecked_into::<Uint8Array>()
+    } else {
+        let all = Uint8Array::new_with_length(total as u32);
+        let mut at = 0;
+        for chunk in chunks.iter() {
+            let view: Uint8Array = chunk.unchecked_into();
+            all.set(&view, at);
+            at += view.length();
+        }
+        all
+    };
     let mut buf = Vec::new();
     buf.try_reserve_exact(total as usize).map_err(|_| ReadError::Budget)?;
-    for chunk in chunks.iter() {
-        let view: Uint8Array = chunk.unchecked_into();
-        append_range(&mut buf, &view, 0, view.length());
-    }
-    Ok(buf)
+    append_range(&mut buf, &joined, 0, joined.length());
+    Ok((buf, joined))
 }
 
 /// WebCrypto's verdict on an EdDSA or ES256 capture token: `false` when the
@@ -365,7 +387,7 @@ async fn forward(
         min_bytes_per_sec: cfg.body_min_bytes_per_sec,
         grace_ms: BODY_GRACE_MS,
     };
-    let body = match read_body(request, a.cap, pace, held).await {
+    let (body, upload) = match read_upload(request, a.cap, pace, held).await {
         Ok(b) => b,
         Err(ReadError::TooLarge) => return Err(handler::too_large(a.cap)),
         Err(ReadError::Budget) => return Err(handler::budget_spent()),
@@ -375,8 +397,11 @@ async fn forward(
             return Err(Failure::local(e.with_status(400)));
         }
     };
-    let prepared = handler::prepare_with(cfg, a, &body, &whatwg_url)?;
+    let (prepared, image) = handler::prepare_unencoded(cfg, a, &body, &whatwg_url)?;
     drop(body);
+    // The image's bytes as the host holds them, for its encoder.
+    let image = image.map(|r| upload.subarray(r.start as u32, r.end as u32));
+    drop(upload);
     let now_secs = (js_sys::Date::now().max(0.0) / 1000.0) as u64;
     // Every local check passed: only now does the call count against budgets.
     let ticket = match (state, &a.token_id) {
@@ -386,7 +411,7 @@ async fn forward(
         },
         _ => None,
     };
-    let outcome = send(cfg, a, &prepared, now_secs).await;
+    let outcome = send(cfg, a, &prepared, image, now_secs).await;
     drop(prepared);
     if let Some(t) = ticket {
         t.close(cfg, a, &outcome).await;
@@ -521,20 +546,34 @@ impl Ticket {
     }
 }
 
+/// The body to send, built in JS (the image's base64 by the host where a
+/// gap was left for it), and its SHA-256 by the host.
+async fn upstream_body(
+    prepared: &crate::api::request::PreparedRequest,
+    image: Option<Uint8Array>,
+) -> (Option<Uint8Array>, Option<BodySha256>) {
+    let body = match (prepared.pending_image, image) {
+        (Some(p), Some(image)) => host_body::fill(&prepared.body, p.at, &image),
+        // Signing refuses a body with a gap and no hash: nothing half-built is sent.
+        (Some(_), None) => return (None, None),
+        (None, _) if prepared.body.is_empty() => return (None, None),
+        (None, _) => Uint8Array::from(&prepared.body[..]),
+    };
+    let hash = host_body::sha256(&body).await;
+    (Some(body), Some(hash))
+}
+
 /// Signs and sends the prepared request; the provider's answer parsed.
 async fn send(
     cfg: &WorkerConfig,
     a: &Admitted,
     prepared: &crate::api::request::PreparedRequest,
+    image: Option<Uint8Array>,
     now_secs: u64,
 ) -> std::result::Result<Reply, Failure> {
-    let out = handler::sign(cfg, a.route, prepared, now_secs)?;
-    let req = Request {
-        method: out.method,
-        url: out.url,
-        headers: out.headers,
-        body: (!prepared.body.is_empty()).then(|| Uint8Array::from(&prepared.body[..])),
-    };
+    let (body, hash) = upstream_body(prepared, image).await;
+    let out = handler::sign_hashed(cfg, a.route, prepared, now_secs, hash.as_ref())?;
+    let req = Request { method: out.method, url: out.url, headers: out.headers, body };
     // A billed recognition is never sent twice by the worker: a reset or a
     // 5xx may come after the provider did (and billed) the work.
     let safety = if prepared.idempotent && a.route.target().is_none() {

@@ -11,7 +11,7 @@
 //! parameters (`image`/`imageBase64` as base64).
 
 use crate::api::operation::{Context, Provider};
-use crate::api::signing::{self, HuaweiAuth, Outgoing};
+use crate::api::signing::{self, BodySha256, HuaweiAuth, Outgoing};
 use crate::api::{registry, wire, Fields, PreparedRequest};
 use crate::error::{Error, ErrorKind, Result};
 use crate::sign::canonical::sha256_hex;
@@ -116,7 +116,27 @@ pub fn prepare_with(
     body: &[u8],
     parse: UrlParser<'_>,
 ) -> std::result::Result<PreparedRequest, Failure> {
-    prepare_inner(cfg, admitted, body, parse).map_err(Failure::from_error)
+    prepare_inner(cfg, admitted, body, parse, false).map(|(p, _)| p).map_err(Failure::from_error)
+}
+
+/// [`prepare_with`], but an uploaded image is left out of the body for the
+/// host to encode: the request's [`PreparedRequest::pending_image`] says
+/// where its base64 goes, and the range says where the image is in `body`.
+/// JSON bodies (base64 already) and URLs come back complete, without a range.
+pub fn prepare_unencoded(
+    cfg: &WorkerConfig,
+    admitted: &Admitted,
+    body: &[u8],
+    parse: UrlParser<'_>,
+) -> std::result::Result<(PreparedRequest, Option<std::ops::Range<usize>>), Failure> {
+    prepare_inner(cfg, admitted, body, parse, true).map_err(Failure::from_error)
+}
+
+/// Where `part`, a slice of `whole`, lies in it.
+fn range_in(whole: &[u8], part: &[u8]) -> Option<std::ops::Range<usize>> {
+    let start = (part.as_ptr() as usize).checked_sub(whole.as_ptr() as usize)?;
+    let end = start.checked_add(part.len())?;
+    (end <= whole.len()).then_some(start..end)
 }
 
 fn prepare_inner(
@@ -124,7 +144,8 @@ fn prepare_inner(
     a: &Admitted,
     body: &[u8],
     parse: UrlParser<'_>,
-) -> Result<PreparedRequest> {
+    unencoded: bool,
+) -> Result<(PreparedRequest, Option<std::ops::Range<usize>>)> {
     let not_configured =
         || Error::new(ErrorKind::Unavailable, "config.missing", "provider not configured");
     let d = a.route.descriptor();
@@ -155,6 +176,7 @@ fn prepare_inner(
         .filter(|(k, _)| !wire::is_route_flag(registry::OPERATIONS, d.path, k))
         .cloned()
         .collect();
+    let mut range = None;
     let mut fields = if a.kind == BodyKind::Json {
         if let Some((k, _)) = query.first() {
             return Err(unknown_param(k));
@@ -166,10 +188,16 @@ fn prepare_inner(
         let (file, mut texts) = upload(a, body)?;
         let mut all = query;
         all.append(&mut texts);
-        wire::read_text(file, all)
+        range = file.and_then(|f| range_in(body, f)).filter(|_| unencoded);
+        let mut fields = wire::read_text(file, all);
+        fields.encode_later = range.is_some();
+        fields
     };
     image_url::gate(&mut fields, cfg.image_url_hosts.as_ref(), parse)?;
-    (d.build)(&ctx, &fields)
+    let prepared = (d.build)(&ctx, &fields)?;
+    // A builder that wrote the image itself leaves no gap: nothing to fill.
+    let range = range.filter(|r| prepared.pending_image.is_some_and(|p| p.image_len == r.len()));
+    Ok((prepared, range))
 }
 
 /// Signs `prepared` for the configured host of its provider at `now_secs`,
@@ -179,6 +207,17 @@ pub fn sign(
     route: Route,
     prepared: &PreparedRequest,
     now_secs: u64,
+) -> std::result::Result<Outgoing, Failure> {
+    sign_hashed(cfg, route, prepared, now_secs, None)
+}
+
+/// [`sign`] with the SHA-256 of the body as sent, computed by the caller.
+pub fn sign_hashed(
+    cfg: &WorkerConfig,
+    route: Route,
+    prepared: &PreparedRequest,
+    now_secs: u64,
+    body_sha256: Option<&BodySha256>,
 ) -> std::result::Result<Outgoing, Failure> {
     let not_configured = || {
         Failure::from_error(Error::new(
@@ -191,22 +230,24 @@ pub fn sign(
         Some(service) => {
             let h = cfg.huawei.as_ref().ok_or_else(not_configured)?;
             let to = cfg.huawei_upstream(h, service).map_err(Failure::from_error)?;
-            signing::sign_huawei(
+            signing::sign_huawei_hashed(
                 prepared,
                 &to,
                 HuaweiAuth::AkSk(&h.credentials),
                 &h.project_id,
                 now_secs,
+                body_sha256,
             )
         }
         None => {
             let t = cfg.tencent.as_ref().ok_or_else(not_configured)?;
-            signing::sign_tencent(
+            signing::sign_tencent_hashed(
                 prepared,
                 &cfg.tencent_upstream(t),
                 &t.credentials,
                 None,
                 now_secs,
+                body_sha256,
             )
         }
     }
