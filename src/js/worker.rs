@@ -591,10 +591,18 @@ async fn send(
         handler::parse_answer(route, r.status, r.header("x-request-id"), &r.body)
     };
     let hooks = transport::Hooks::default();
-    let (resp, _) = transport::send(&req, &opts, &Abort::none(), &hooks, |r| outcome_of(&parse(r)))
+    // The last answer classified is the one returned: parsed once, kept.
+    let last = RefCell::new(None);
+    let classify = |r: &transport::Response| {
+        let parsed = parse(r);
+        let outcome = outcome_of(&parsed);
+        *last.borrow_mut() = Some(parsed);
+        outcome
+    };
+    let (resp, _) = transport::send(&req, &opts, &Abort::none(), &hooks, classify)
         .await
         .map_err(Failure::from_error)?;
-    match parse(&resp) {
+    match last.into_inner().unwrap_or_else(|| parse(&resp)) {
         Ok((status, json)) => Ok(handler::success(cfg, a, status, json)),
         Err(e) => {
             let throttled = e.kind() == ErrorKind::Throttled;

@@ -435,6 +435,66 @@ mod tests {
     }
 
     #[test]
+    fn a_gap_filled_by_the_host_is_the_body_and_signature_built_here() {
+        let vat: &[u8] = include_bytes!("../../emulator/fixtures/images/vat-invoice.png");
+        let licence: &[u8] = include_bytes!("../../emulator/fixtures/images/biz-license.png");
+        let cfg = config(false);
+        let mut l = RateLimiter::new();
+        let t = token(&[
+            "huawei.quotaInvoice",
+            "huawei.vatInvoice",
+            "huawei.businessLicense",
+            "tencent.bizLicense",
+            "tencent.bizLicenseOcr",
+        ]);
+        for (path, image) in [
+            ("/v1/huawei/quota-invoice", &PNG[..]),
+            ("/v1/huawei/vat-invoice", vat),
+            ("/v1/huawei/business-license", vat),
+            ("/v1/tencent/biz-license", licence),
+            ("/v1/tencent/biz-license-ocr", licence),
+        ] {
+            // A limiter per call: the test config allows 3 a minute.
+            let mut l = RateLimiter::new();
+            let a = admit(&cfg, &req(path, Some(&t), "image/png"), NOW_MS, &mut l).unwrap();
+            let whole = prepare(&cfg, &a, image).unwrap();
+            let (gap, range) = prepare_unencoded(&cfg, &a, image, &|_| None).unwrap();
+            let pending = gap.pending_image.expect(path);
+            assert_eq!((range, pending.image_len), (Some(0..image.len()), image.len()), "{path}");
+            let mut filled = gap.body[..pending.at].to_vec();
+            crate::image::body::encode_base64_into(&mut filled, image);
+            filled.extend_from_slice(&gap.body[pending.at..]);
+            assert_eq!(filled, whole.body, "{path}");
+            // Unhashed, a body with a gap is never signed; hashed, it signs as the whole.
+            assert!(sign(&cfg, a.route, &gap, NOW_MS / 1000).is_err(), "{path}");
+            let hash = BodySha256::of(&filled);
+            let out = sign_hashed(&cfg, a.route, &gap, NOW_MS / 1000, Some(&hash)).unwrap();
+            assert_eq!(out, sign(&cfg, a.route, &whole, NOW_MS / 1000).unwrap(), "{path}");
+        }
+        // JSON bodies carry base64 already: complete, no range.
+        let a = admit(
+            &cfg,
+            &req("/v1/huawei/quota-invoice", Some(&t), "application/json"),
+            NOW_MS,
+            &mut l,
+        )
+        .unwrap();
+        let png64 = crate::image::body::encode_base64(&PNG, crate::image::body::Alphabet::Standard);
+        let body = format!(r#"{{"image":"{png64}"}}"#);
+        let (p, range) = prepare_unencoded(&cfg, &a, body.as_bytes(), &|_| None).unwrap();
+        assert_eq!((p.pending_image, range), (None, None));
+    }
+
+    #[test]
+    fn body_hashes_are_64_hex_digits() {
+        assert!(BodySha256::from_hex(&"a".repeat(64)).is_ok());
+        for bad in ["", "A".repeat(64).as_str(), "g".repeat(64).as_str(), "a".repeat(63).as_str()] {
+            assert!(BodySha256::from_hex(bad).is_err(), "{bad}");
+        }
+        assert_eq!(BodySha256::of(b"").as_str(), crate::sign::canonical::sha256_hex(b""));
+    }
+
+    #[test]
     fn the_enterprise_project_is_the_workers() {
         let mut l = RateLimiter::new();
         let t = token(&["huawei.quotaInvoice"]);
