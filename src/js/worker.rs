@@ -112,19 +112,76 @@ impl Drop for Slot {
     }
 }
 
-/// `promise`, or `undefined` once `ms` have passed (the timer is cleared either way).
-async fn within(promise: Promise, ms: u64) -> std::result::Result<JsValue, JsValue> {
-    let set_timeout = js_fn(&js_sys::global(), "setTimeout").ok_or(JsValue::NULL)?;
-    let mut timer = JsValue::UNDEFINED;
-    let timeout = Promise::new(&mut |resolve, _| {
-        timer =
-            set_timeout.call2(&JsValue::NULL, &resolve, &(ms as f64).into()).unwrap_or_default();
-    });
-    let result = JsFuture::from(Promise::race(&Array::of2(&promise, &timeout))).await;
-    if let Some(clear) = js_fn(&js_sys::global(), "clearTimeout") {
-        let _ = clear.call1(&JsValue::NULL, &timer);
+/// Bytes per buffer of a BYOB read: the memory past what arrived stays
+/// under one of these.
+const FILL_BUFFER: u32 = 1 << 20;
+
+/// The buffer a BYOB reader fills: each read moves it, so it is taken back
+/// from the view every read answers with.
+struct Fill {
+    buffer: js_sys::ArrayBuffer,
+    used: u32,
+}
+
+impl Fill {
+    fn new() -> Fill {
+        Fill { buffer: js_sys::ArrayBuffer::new(FILL_BUFFER), used: 0 }
     }
-    result
+
+    /// The free part, for the next read.
+    fn room(&self) -> Uint8Array {
+        Uint8Array::new_with_byte_offset_and_length(
+            &self.buffer,
+            self.used,
+            FILL_BUFFER - self.used,
+        )
+    }
+
+    /// Counts a read's view; a buffer filled up is handed back and a new one started.
+    fn took(&mut self, view: &Uint8Array) -> Option<Uint8Array> {
+        self.buffer = view.buffer();
+        self.used += view.length();
+        if self.used < FILL_BUFFER {
+            return None;
+        }
+        let full = Uint8Array::new_with_byte_offset_and_length(&self.buffer, 0, self.used);
+        *self = Fill::new();
+        Some(full)
+    }
+
+    /// What the last buffer holds, taken from the final view (`None` when
+    /// the runtime kept it: the bytes would be lost).
+    fn finish(&mut self, last: Option<&Uint8Array>) -> Option<Uint8Array> {
+        if let Some(v) = last {
+            self.buffer = v.buffer();
+        }
+        (self.buffer.byte_length() >= self.used)
+            .then(|| Uint8Array::new_with_byte_offset_and_length(&self.buffer, 0, self.used))
+    }
+}
+
+/// A promise resolving to `undefined` once its time is up, with the timer's id.
+struct Timer {
+    fired: Promise,
+    id: JsValue,
+}
+
+impl Timer {
+    fn start(set_timeout: &Function, ms: u64) -> Timer {
+        let mut id = JsValue::UNDEFINED;
+        let fired = Promise::new(&mut |resolve, _| {
+            id = set_timeout
+                .call2(&JsValue::NULL, &resolve, &(ms as f64).into())
+                .unwrap_or_default();
+        });
+        Timer { fired, id }
+    }
+
+    fn clear(self, clear_timeout: Option<&Function>) {
+        if let Some(clear) = clear_timeout {
+            let _ = clear.call1(&JsValue::NULL, &self.id);
+        }
+    }
 }
 
 /// `new URL(text)` with the runtime's WHATWG parser, split into the parts the
@@ -169,8 +226,15 @@ async fn read_upload(
     if body.is_null() || body.is_undefined() {
         return Ok((Vec::new(), Uint8Array::new_with_length(0)));
     }
-    let reader =
-        js_fn(&body, "getReader").and_then(|f| f.call0(&body).ok()).ok_or(ReadError::Failed)?;
+    let get_reader = js_fn(&body, "getReader").ok_or(ReadError::Failed)?;
+    // A byte stream read into our own buffers takes a few large reads
+    // where the default reader takes one per 4 KB the runtime received.
+    let byob_mode = js_sys::Object::new();
+    set(&byob_mode, "mode", &"byob".into());
+    let (reader, mut fill) = match get_reader.call1(&body, &byob_mode) {
+        Ok(r) => (r, Some(Fill::new())),
+        Err(_) => (get_reader.call0(&body).map_err(|_| ReadError::Failed)?, None),
+    };
     let read = js_fn(&reader, "read").ok_or(ReadError::Failed)?;
     let cancel = |why: ReadError| {
         // Tell the sender to stop; its answer does not matter.
@@ -179,33 +243,92 @@ async fn read_upload(
         }
         why
     };
+    let set_timeout = js_fn(&js_sys::global(), "setTimeout").ok_or(ReadError::Failed)?;
+    let clear_timeout = js_fn(&js_sys::global(), "clearTimeout");
+    let (done_key, value_key) = (JsValue::from_str("done"), JsValue::from_str("value"));
     let chunks = Array::new();
     let mut total: u64 = 0;
-    loop {
-        let now = js_sys::Date::now().max(0.0) as u64;
-        let Some(wait) = pace.wait_ms(now, total) else { return Err(cancel(ReadError::Slow)) };
-        let step = read
-            .call0(&reader)
-            .ok()
-            .and_then(|p| p.dyn_into::<Promise>().ok())
-            .ok_or(ReadError::Failed)?;
-        let result = within(step, wait).await.map_err(|_| ReadError::Failed)?;
+    // Runtimes hand over uploads in small chunks (workerd: 4 KB), so one
+    // timer serves many reads: when it fires, the pace is checked with what
+    // has arrived since (the floor only moves later) and a new one started.
+    let mut timer: Option<Timer> = None;
+    let mut pending: Option<Promise> = None;
+    let outcome = loop {
+        let t = match timer.take() {
+            Some(t) => t,
+            None => {
+                let now = js_sys::Date::now().max(0.0) as u64;
+                match pace.wait_ms(now, total) {
+                    Some(wait) => Timer::start(&set_timeout, wait),
+                    None => break Err(ReadError::Slow),
+                }
+            }
+        };
+        let step = match pending.take() {
+            Some(p) => p,
+            None => {
+                let called = match &fill {
+                    Some(f) => read.call1(&reader, &f.room()),
+                    None => read.call0(&reader),
+                };
+                match called.ok().and_then(|p| p.dyn_into::<Promise>().ok()) {
+                    Some(p) => p,
+                    None => break Err(ReadError::Failed),
+                }
+            }
+        };
+        let race = Promise::race(&Array::of2(&step, &t.fired));
+        let Ok(result) = JsFuture::from(race).await else {
+            t.clear(clear_timeout.as_ref());
+            break Err(ReadError::Failed);
+        };
         if result.is_undefined() {
-            return Err(cancel(ReadError::Slow));
+            // The timer fired: the same read goes on under a new one, if the pace allows.
+            pending = Some(step);
+            continue;
         }
-        if get(&result, "done").as_bool() == Some(true) {
-            break;
+        timer = Some(t);
+        let done = Reflect::get(&result, &done_key).ok().and_then(|v| v.as_bool()) == Some(true);
+        let value = Reflect::get(&result, &value_key).unwrap_or(JsValue::UNDEFINED);
+        let view = as_bytes_view(&value);
+        if done {
+            // The last view (empty) holds the buffer our bytes were moved to.
+            if let Some(f) = &mut fill {
+                match f.finish(view.as_ref()) {
+                    Some(rest) => chunks.push(&rest),
+                    None => break Err(ReadError::Failed),
+                };
+            }
+            break Ok(());
         }
-        let chunk = as_bytes_view(&get(&result, "value")).ok_or(ReadError::Failed)?;
+        let Some(chunk) = view else { break Err(ReadError::Failed) };
         let n = u64::from(chunk.length());
         total = total.saturating_add(n);
         if total > cap {
-            return Err(cancel(ReadError::TooLarge));
+            break Err(ReadError::TooLarge);
         }
         if !held.take(n) {
-            return Err(cancel(ReadError::Budget));
+            break Err(ReadError::Budget);
         }
-        chunks.push(&chunk);
+        match &mut fill {
+            Some(f) => {
+                if let Some(full) = f.took(&chunk) {
+                    chunks.push(&full);
+                }
+            }
+            None => {
+                chunks.push(&chunk);
+            }
+        }
+    };
+    if let Some(t) = timer {
+        t.clear(clear_timeout.as_ref());
+    }
+    if let Err(why) = outcome {
+        return Err(match why {
+            ReadError::Failed => why,
+            other => cancel(other),
+        });
     }
     let joined = if chunks.length() == 1 {
         chunks.get(0).unchecked_into::<Uint8Array>()
