@@ -27,8 +27,9 @@ pub fn fill(body: &[u8], at: usize, image: &Uint8Array) -> Uint8Array {
 
 /// The host's own encoder, or `None` where it has none (or it misbehaves).
 fn host_fill(head: &[u8], image: &Uint8Array, tail: &[u8]) -> Option<Uint8Array> {
-    let proto = get(&global("Uint8Array"), "prototype");
-    let to_base64 = get(&proto, "toBase64").dyn_into::<Function>().ok()?;
+    // `Reflect` directly: the constructor is a function, which `get` skips.
+    let proto = Reflect::get(&global("Uint8Array"), &"prototype".into()).ok()?;
+    let to_base64 = Reflect::get(&proto, &"toBase64".into()).ok()?.dyn_into::<Function>().ok()?;
     let ctor = global("TextEncoder").dyn_into::<Function>().ok()?;
     let encoder = Reflect::construct(&ctor, &Array::new()).ok()?;
     let encode_into = get(&encoder, "encodeInto").dyn_into::<Function>().ok()?;

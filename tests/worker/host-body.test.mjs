@@ -95,7 +95,42 @@ async function pair(route, makeBody, type) {
   throw new Error("no pair was signed within one second");
 }
 
+/** Runs `fn` with a counting `toBase64` (Node's Buffer underneath) where the host has none. */
+async function withCountingToBase64(fn) {
+  const proto = Uint8Array.prototype;
+  const had = Object.getOwnPropertyDescriptor(proto, "toBase64");
+  let calls = 0;
+  const own = had?.value;
+  Object.defineProperty(proto, "toBase64", {
+    configurable: true,
+    writable: true,
+    value(...args) {
+      calls++;
+      return own ? own.apply(this, args) : Buffer.from(this.buffer, this.byteOffset, this.byteLength).toString("base64");
+    },
+  });
+  try {
+    await fn();
+  } finally {
+    if (had) Object.defineProperty(proto, "toBase64", had);
+    else delete proto.toBase64;
+  }
+  return calls;
+}
+
 describe("host-built upstream bodies", () => {
+  test("where the host has toBase64, the worker uses it, in pieces, for the same bytes", async () => {
+    const big = Buffer.concat([INVOICE, Buffer.alloc(2_000_000, 7)]);
+    const send = () => handleRequest(new Request("http://worker/v1/huawei/quota-invoice", init(big, "image/png")), env).then((r) => r.text());
+    got.length = 0;
+    const calls = await withCountingToBase64(send);
+    await withoutHostCodecs(send);
+    assert.ok(calls >= 3, `toBase64 was called ${calls} times for a 2 MB image`);
+    assert.equal(got.length, 2);
+    assert.ok(got[0].body.equals(got[1].body), "the host's body is the crate's");
+    assert.ok(got[0].body.equals(Buffer.from(buildQuotaInvoiceBody(big))));
+  });
+
   test("Node runs the crate's own encoder here (the comparison is meaningful)", () => {
     withoutHostCodecs(() => assert.equal(typeof Uint8Array.prototype.toBase64, "undefined"));
   });
