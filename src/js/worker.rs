@@ -40,6 +40,8 @@ thread_local! {
     static BUDGET: RefCell<BodyBudget> = RefCell::new(BodyBudget::new(0));
     // Uploads in flight per token.
     static IN_FLIGHT: RefCell<InFlight> = RefCell::new(InFlight::new());
+    // The configuration of the last `env` seen, with that `env`.
+    static CONFIG: RefCell<Option<(JsValue, WorkerConfig)>> = const { RefCell::new(None) };
     // Whether the isolate-only warning was given.
     static WARNED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
@@ -375,9 +377,30 @@ async fn webcrypto_verify(check: &token::HostCheck<'_>) -> bool {
     JsFuture::from(p).await.ok().and_then(|v| v.as_bool()) == Some(true)
 }
 
+/// The configuration read from `env`, parsed once per `env` object: the
+/// runtime hands every request of an isolate the same one, and reading its
+/// ~30 values across the boundary and parsing them cost more than the checks.
+fn config_of(env: &JsValue) -> Result<WorkerConfig> {
+    let hit = CONFIG.with(|c| {
+        c.try_borrow().ok().and_then(|c| {
+            c.as_ref().filter(|(e, _)| js_sys::Object::is(e, env)).map(|(_, cfg)| cfg.clone())
+        })
+    });
+    if let Some(cfg) = hit {
+        return Ok(cfg);
+    }
+    let cfg = WorkerConfig::from_lookup(|k| get(env, k).as_string())?;
+    CONFIG.with(|c| {
+        if let Ok(mut c) = c.try_borrow_mut() {
+            *c = Some((env.clone(), cfg.clone()));
+        }
+    });
+    Ok(cfg)
+}
+
 /// The gates, the body, the upstream call: always a [`Reply`].
 async fn handle(request: &JsValue, env: &JsValue) -> (Option<Route>, Reply, Option<String>) {
-    let cfg = match WorkerConfig::from_lookup(|k| get(env, k).as_string()) {
+    let cfg = match config_of(env) {
         Ok(c) => c,
         Err(e) => return (None, Reply::config_error(e), None),
     };
