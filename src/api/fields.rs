@@ -61,12 +61,15 @@ pub struct Fields<'a> {
     pub image: Option<Image<'a>>,
     /// The other values, in the order given (text values for [`Origin::Text`]).
     pub values: Vec<(String, Value)>,
+    /// Image bytes go to the builders as [`ImageInput::Unencoded`]: the
+    /// caller writes their base64 into the body itself.
+    pub encode_later: bool,
 }
 
 impl<'a> Fields<'a> {
     /// No parameters.
     pub fn new(origin: Origin) -> Fields<'a> {
-        Fields { origin, image: None, values: Vec::new() }
+        Fields { origin, image: None, values: Vec::new(), encode_later: false }
     }
 
     /// Query and form text, with the uploaded file if any.
@@ -75,6 +78,7 @@ impl<'a> Fields<'a> {
             origin: Origin::Text,
             image: file.map(|b| Image::Bytes(Cow::Borrowed(b))),
             values: pairs.into_iter().map(|(k, v)| (k, Value::String(v))).collect(),
+            encode_later: false,
         }
     }
 
@@ -85,7 +89,7 @@ impl<'a> Fields<'a> {
         let (images, values) =
             Top { image_keys }.deserialize(&mut de).map_err(|e| json_error(&e))?;
         de.end().map_err(|e| json_error(&e))?;
-        let mut f = Fields { origin: Origin::Json, image: None, values };
+        let mut f = Fields { origin: Origin::Json, image: None, values, encode_later: false };
         f.set_image(images.into_iter().map(|(k, s)| (k, Image::Base64(s))).collect())?;
         Ok(f)
     }
@@ -104,7 +108,10 @@ impl<'a> Fields<'a> {
 
     /// The image as the builders take it.
     pub fn image(&self) -> Option<ImageInput<'_>> {
-        self.image.as_ref().map(Image::input)
+        match self.image.as_ref()? {
+            Image::Bytes(b) if self.encode_later => Some(ImageInput::Unencoded(b)),
+            image => Some(image.input()),
+        }
     }
 
     /// A value of the wrong type, with the code of this origin.

@@ -1,6 +1,7 @@
 //! Inputs shared by the OCR operations: image bytes or base64 text, image
 //! URLs, and the text checks of the parameter rules.
 
+use crate::api::request::{Body, PendingImage};
 use crate::error::{Error, ErrorKind, Result};
 use crate::image::body::{self, Alphabet};
 use crate::image::{self, Limits, Partial};
@@ -21,12 +22,18 @@ pub enum ImageInput<'a> {
     /// Standard padded base64 of the file (a `data:…;base64,` prefix is
     /// accepted and dropped); only its first bytes are decoded to probe it.
     Base64(&'a str),
+    /// The file's bytes, probed and checked like `Bytes`, but left out of
+    /// the body: [`PreparedRequest::pending_image`](crate::api::PreparedRequest)
+    /// says where their base64 goes, for a caller that encodes with the
+    /// host's native base64. Writers that cannot leave a gap encode them.
+    Unencoded(&'a [u8]),
 }
 
 impl std::fmt::Debug for ImageInput<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ImageInput::Bytes(b) => write!(f, "Bytes(<{} bytes>)", b.len()),
+            ImageInput::Unencoded(b) => write!(f, "Unencoded(<{} bytes>)", b.len()),
             ImageInput::Base64(s) => write!(f, "Base64(<{} chars>)", s.len()),
         }
     }
@@ -46,17 +53,44 @@ pub(crate) fn conflict(message: &str) -> Error {
 
 /// Builds a JSON body whose last field is the image's base64, after checking
 /// the image against `limits`. `fields` come first, in order.
+// Its caller left is the page's proxy client, built for wasm only.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 pub(crate) fn image_body(
     input: ImageInput<'_>,
     limits: &Limits,
     fields: &[(&str, serde_json::Value)],
     key: &str,
 ) -> Result<Vec<u8>> {
+    let input = match input {
+        ImageInput::Unencoded(bytes) => ImageInput::Bytes(bytes),
+        other => other,
+    };
+    Ok(image_body_parts(input, limits, fields, key)?.bytes)
+}
+
+/// [`image_body`], leaving an [`ImageInput::Unencoded`] image's base64 out.
+pub(crate) fn image_body_parts(
+    input: ImageInput<'_>,
+    limits: &Limits,
+    fields: &[(&str, serde_json::Value)],
+    key: &str,
+) -> Result<Body> {
     match input {
+        ImageInput::Unencoded(bytes) => {
+            let info = image::probe(bytes)?;
+            ensure_ok(image::check_with(&info, limits))?;
+            let mut out = body::json_prefix(fields, key);
+            let at = out.len();
+            out.extend_from_slice(body::JSON_SUFFIX);
+            Ok(Body {
+                bytes: out,
+                pending_image: Some(PendingImage { at, image_len: bytes.len() }),
+            })
+        }
         ImageInput::Bytes(bytes) => {
             let info = image::probe(bytes)?;
             ensure_ok(image::check_with(&info, limits))?;
-            Ok(body::json_with_base64(fields, key, bytes))
+            Ok(body::json_with_base64(fields, key, bytes).into())
         }
         ImageInput::Base64(text) => {
             let b64 = strip_data_url(text)?;
@@ -68,7 +102,7 @@ pub(crate) fn image_body(
             // The alphabet was checked, so the text needs no JSON escaping.
             out.extend_from_slice(b64.as_bytes());
             out.extend_from_slice(body::JSON_SUFFIX);
-            Ok(out)
+            Ok(out.into())
         }
     }
 }

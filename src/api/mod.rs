@@ -36,7 +36,7 @@ pub use fields::Fields;
 pub use input::ImageInput;
 pub use operation::{Descriptor, Route};
 pub use provider_errors::parse_error;
-pub use request::{Operation, PreparedRequest, Service, Signing, TencentSigning};
+pub use request::{Operation, PendingImage, PreparedRequest, Service, Signing, TencentSigning};
 
 use serde::{Deserialize, Deserializer};
 

@@ -102,8 +102,12 @@ pub struct PreparedRequest {
     pub query: Vec<(String, String)>,
     /// Headers to send and sign, besides the ones the signer adds.
     pub headers: Vec<(String, String)>,
-    /// The body bytes, exactly as they are to be sent and hashed.
+    /// The body bytes, exactly as they are to be sent and hashed, unless
+    /// [`PreparedRequest::pending_image`] says the image is still to go in.
     pub body: Vec<u8>,
+    /// For an image given as [`ImageInput::Unencoded`](crate::api::ImageInput):
+    /// where its base64 goes in `body`. `None`: `body` is complete.
+    pub pending_image: Option<PendingImage>,
     /// Safe to retry after an ambiguous failure; see [`Operation::idempotent`].
     pub idempotent: bool,
     /// Which signer takes it, and what that signer needs besides the rest.
@@ -128,6 +132,7 @@ impl PreparedRequest {
             query: Vec::new(),
             headers: Vec::new(),
             body: Vec::new(),
+            pending_image: None,
             idempotent: operation.idempotent(),
             signing: Signing::Huawei,
         }
@@ -138,6 +143,13 @@ impl PreparedRequest {
         let action = self.operation.name();
         self.signing =
             Signing::Tencent(TencentSigning { action, version, region: region.to_owned() });
+        self
+    }
+
+    /// Sets the body, and where an unencoded image's base64 goes in it.
+    pub(crate) fn with_body(mut self, body: Body) -> Self {
+        self.body = body.bytes;
+        self.pending_image = body.pending_image;
         self
     }
 
@@ -179,6 +191,30 @@ impl PreparedRequest {
     }
 }
 
+/// Where the base64 of an image left out of a body goes: the body sent is
+/// `body[..at]`, the padded standard base64 of the image's `image_len`
+/// bytes, then `body[at..]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PendingImage {
+    /// The byte offset in the body.
+    pub at: usize,
+    /// The image's length in bytes (its base64 is `4 * ceil(n / 3)` bytes).
+    pub image_len: usize,
+}
+
+/// A body from a writer: complete, or with an image still to go in.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Body {
+    pub bytes: Vec<u8>,
+    pub pending_image: Option<PendingImage>,
+}
+
+impl From<Vec<u8>> for Body {
+    fn from(bytes: Vec<u8>) -> Body {
+        Body { bytes, pending_image: None }
+    }
+}
+
 impl fmt::Debug for PreparedRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PreparedRequest")
@@ -189,6 +225,7 @@ impl fmt::Debug for PreparedRequest {
             .field("query", &self.query)
             .field("headers", &self.headers)
             .field("body", &format_args!("<{} bytes>", self.body.len()))
+            .field("pending_image", &self.pending_image)
             .field("idempotent", &self.idempotent)
             .field("signing", &self.signing)
             .finish()

@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use crate::api::fields::{Fields, Origin};
 use crate::api::input::{ensure_ok, probe_base64, strip_data_url, validate_base64, ImageInput};
+use crate::api::request::{Body, PendingImage};
 use crate::error::Result;
 use crate::image::body::{base64_len, encode_base64_into};
 use crate::image::{self, Limits};
@@ -20,7 +21,7 @@ pub(crate) fn with_image(
     limits: &Limits,
     key: &str,
     rest: &[Field],
-) -> Result<Vec<u8>> {
+) -> Result<Body> {
     let mut tail = Vec::new();
     write_fields(&mut tail, rest, false);
     tail.push(b'}');
@@ -28,7 +29,14 @@ pub(crate) fn with_image(
     out.push(b'{');
     write_str(&mut out, key);
     out.extend_from_slice(b": \"");
+    let mut pending = None;
     match input {
+        ImageInput::Unencoded(bytes) => {
+            let info = image::probe(bytes)?;
+            ensure_ok(image::check_with(&info, limits))?;
+            out.reserve_exact(1 + tail.len());
+            pending = Some(PendingImage { at: out.len(), image_len: bytes.len() });
+        }
         ImageInput::Bytes(bytes) => {
             let info = image::probe(bytes)?;
             ensure_ok(image::check_with(&info, limits))?;
@@ -47,7 +55,7 @@ pub(crate) fn with_image(
     }
     out.push(b'"');
     out.extend_from_slice(&tail);
-    Ok(out)
+    Ok(Body { bytes: out, pending_image: pending })
 }
 
 /// `{"k": v, ...}` for a body without an image.

@@ -79,6 +79,38 @@ pub struct Outgoing {
     pub headers: Vec<(String, String)>,
 }
 
+/// The SHA-256 of a body, computed by the caller (e.g. with the host's
+/// native digest): 64 lower-case hex digits, checked when made.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BodySha256(String);
+
+impl BodySha256 {
+    /// The hex text of a digest; anything but 64 lower-case hex digits is refused.
+    pub fn from_hex(hex: &str) -> Result<BodySha256> {
+        let ok = hex.len() == 64 && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+        if ok {
+            Ok(BodySha256(hex.to_owned()))
+        } else {
+            Err(Error::invalid_argument("sign.request_invalid", "a body hash is 64 hex digits"))
+        }
+    }
+
+    /// The SHA-256 of `bytes`, computed here.
+    pub fn of(bytes: &[u8]) -> BodySha256 {
+        BodySha256(crate::sign::canonical::sha256_hex(bytes))
+    }
+
+    /// The digest of 32 bytes.
+    pub fn from_digest(digest: &[u8; 32]) -> BodySha256 {
+        BodySha256(crate::sign::canonical::hex(digest))
+    }
+
+    /// The hex text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 /// How Huawei requests are authenticated.
 #[derive(Clone, Copy, Debug)]
 pub enum HuaweiAuth<'a> {
@@ -97,6 +129,20 @@ pub fn sign_huawei(
     project_id: &str,
     now_secs: u64,
 ) -> Result<Outgoing> {
+    sign_huawei_hashed(prepared, to, auth, project_id, now_secs, None)
+}
+
+/// [`sign_huawei`] with the body's SHA-256 given (`None`: hashed here). A
+/// request whose image is still to be written in needs the hash of the
+/// body as it will be sent.
+pub fn sign_huawei_hashed(
+    prepared: &PreparedRequest,
+    to: &Upstream,
+    auth: HuaweiAuth<'_>,
+    project_id: &str,
+    now_secs: u64,
+    body_sha256: Option<&BodySha256>,
+) -> Result<Outgoing> {
     if prepared.signing != Signing::Huawei {
         return Err(wrong_signer("Huawei"));
     }
@@ -106,7 +152,8 @@ pub fn sign_huawei(
         HuaweiAuth::AkSk(creds) => {
             let params =
                 huawei::SigningParams::new(now_secs).with_project_id(project_id.to_owned());
-            huawei::sign(&signable(prepared, to, &path), creds, &params)?.headers().to_vec()
+            let req = signable(prepared, to, &path, body_sha256)?;
+            huawei::sign(&req, creds, &params)?.headers().to_vec()
         }
     };
     Ok(outgoing(prepared, url, &added))
@@ -122,6 +169,18 @@ pub fn sign_tencent(
     language: Option<&str>,
     now_secs: u64,
 ) -> Result<Outgoing> {
+    sign_tencent_hashed(prepared, to, creds, language, now_secs, None)
+}
+
+/// [`sign_tencent`] with the body's SHA-256 given (`None`: hashed here).
+pub fn sign_tencent_hashed(
+    prepared: &PreparedRequest,
+    to: &Upstream,
+    creds: &Credentials,
+    language: Option<&str>,
+    now_secs: u64,
+    body_sha256: Option<&BodySha256>,
+) -> Result<Outgoing> {
     let Signing::Tencent(scope) = &prepared.signing else {
         return Err(wrong_signer("Tencent"));
     };
@@ -132,17 +191,32 @@ pub fn sign_tencent(
     if let Some(lang) = language {
         params = params.with_language(lang);
     }
-    let signed = tencent::sign(&signable(prepared, to, &path), creds, &params)?;
+    let signed = tencent::sign(&signable(prepared, to, &path, body_sha256)?, creds, &params)?;
     Ok(outgoing(prepared, url, signed.headers()))
 }
 
-/// What either signer signs: `prepared` as sent to `to` at `path`.
-fn signable<'a>(prepared: &'a PreparedRequest, to: &Upstream, path: &str) -> SignableRequest<'a> {
-    let mut req = SignableRequest::new(prepared.method, &to.authority, path)
-        .with_payload(Payload::Bytes(&prepared.body));
+/// What either signer signs: `prepared` as sent to `to` at `path`, its
+/// payload hashed here unless `body_sha256` is given. A body still missing
+/// its image cannot be hashed here: signing it would sign the wrong bytes.
+fn signable<'a>(
+    prepared: &'a PreparedRequest,
+    to: &Upstream,
+    path: &str,
+    body_sha256: Option<&'a BodySha256>,
+) -> Result<SignableRequest<'a>> {
+    let payload =
+        match (body_sha256, prepared.pending_image) {
+            (Some(h), _) => Payload::Sha256Hex(h.as_str()),
+            (None, None) => Payload::Bytes(&prepared.body),
+            (None, Some(_)) => return Err(Error::invalid_argument(
+                "sign.request_invalid",
+                "the body's image is still to be written: sign it with the hash of the full body",
+            )),
+        };
+    let mut req = SignableRequest::new(prepared.method, &to.authority, path).with_payload(payload);
     req.query = prepared.query.clone();
     req.headers = prepared.headers.clone();
-    req
+    Ok(req)
 }
 
 /// The request to send: the builder's headers, then the signer's.

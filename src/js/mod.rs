@@ -12,6 +12,8 @@ pub mod fetch;
 pub mod fit;
 mod fit_worker;
 #[cfg(feature = "clients")]
+mod host_body;
+#[cfg(feature = "clients")]
 pub mod huawei;
 pub mod image;
 pub mod operations;

@@ -10,11 +10,13 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
+use crate::api::signing::BodySha256;
 use crate::error::{Error, ErrorKind, Result};
 use crate::js::abort::Abort;
 use crate::js::client::outcome_of;
 use crate::js::convert::{append_range, as_bytes_view, get, set, wrong_type};
 use crate::js::edge_bindings::{args, within_rate, Ledger};
+use crate::js::host_body;
 use crate::js::transport::{self, Options, Request};
 use crate::retry::{parse_retry_after, Policy, Safety};
 use crate::worker::admit;
@@ -41,6 +43,8 @@ thread_local! {
     // Refusals answered by this isolate, by kind.
     static REFUSALS: RefCell<std::collections::BTreeMap<&'static str, u64>> =
         const { RefCell::new(std::collections::BTreeMap::new()) };
+    // The configuration of the last `env` seen, with that `env`.
+    static CONFIG: RefCell<Option<(JsValue, WorkerConfig)>> = const { RefCell::new(None) };
     // Whether the isolate-only warning was given.
     static WARNED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
@@ -113,19 +117,76 @@ impl Drop for Slot {
     }
 }
 
-/// `promise`, or `undefined` once `ms` have passed (the timer is cleared either way).
-async fn within(promise: Promise, ms: u64) -> std::result::Result<JsValue, JsValue> {
-    let set_timeout = js_fn(&js_sys::global(), "setTimeout").ok_or(JsValue::NULL)?;
-    let mut timer = JsValue::UNDEFINED;
-    let timeout = Promise::new(&mut |resolve, _| {
-        timer =
-            set_timeout.call2(&JsValue::NULL, &resolve, &(ms as f64).into()).unwrap_or_default();
-    });
-    let result = JsFuture::from(Promise::race(&Array::of2(&promise, &timeout))).await;
-    if let Some(clear) = js_fn(&js_sys::global(), "clearTimeout") {
-        let _ = clear.call1(&JsValue::NULL, &timer);
+/// Bytes per buffer of a BYOB read: the memory past what arrived stays
+/// under one of these.
+const FILL_BUFFER: u32 = 1 << 20;
+
+/// The buffer a BYOB reader fills: each read moves it, so it is taken back
+/// from the view every read answers with.
+struct Fill {
+    buffer: js_sys::ArrayBuffer,
+    used: u32,
+}
+
+impl Fill {
+    fn new() -> Fill {
+        Fill { buffer: js_sys::ArrayBuffer::new(FILL_BUFFER), used: 0 }
     }
-    result
+
+    /// The free part, for the next read.
+    fn room(&self) -> Uint8Array {
+        Uint8Array::new_with_byte_offset_and_length(
+            &self.buffer,
+            self.used,
+            FILL_BUFFER - self.used,
+        )
+    }
+
+    /// Counts a read's view; a buffer filled up is handed back and a new one started.
+    fn took(&mut self, view: &Uint8Array) -> Option<Uint8Array> {
+        self.buffer = view.buffer();
+        self.used += view.length();
+        if self.used < FILL_BUFFER {
+            return None;
+        }
+        let full = Uint8Array::new_with_byte_offset_and_length(&self.buffer, 0, self.used);
+        *self = Fill::new();
+        Some(full)
+    }
+
+    /// What the last buffer holds, taken from the final view (`None` when
+    /// the runtime kept it: the bytes would be lost).
+    fn finish(&mut self, last: Option<&Uint8Array>) -> Option<Uint8Array> {
+        if let Some(v) = last {
+            self.buffer = v.buffer();
+        }
+        (self.buffer.byte_length() >= self.used)
+            .then(|| Uint8Array::new_with_byte_offset_and_length(&self.buffer, 0, self.used))
+    }
+}
+
+/// A promise resolving to `undefined` once its time is up, with the timer's id.
+struct Timer {
+    fired: Promise,
+    id: JsValue,
+}
+
+impl Timer {
+    fn start(set_timeout: &Function, ms: u64) -> Timer {
+        let mut id = JsValue::UNDEFINED;
+        let fired = Promise::new(&mut |resolve, _| {
+            id = set_timeout
+                .call2(&JsValue::NULL, &resolve, &(ms as f64).into())
+                .unwrap_or_default();
+        });
+        Timer { fired, id }
+    }
+
+    fn clear(self, clear_timeout: Option<&Function>) {
+        if let Some(clear) = clear_timeout {
+            let _ = clear.call1(&JsValue::NULL, &self.id);
+        }
+    }
 }
 
 /// `new URL(text)` with the runtime's WHATWG parser, split into the parts the
@@ -144,23 +205,41 @@ fn whatwg_url(text: &str) -> Option<ParsedUrl> {
     })
 }
 
-/// Reads `request.body` chunk by chunk: refused (and the stream cancelled)
-/// past `cap` bytes, past the isolate's budget, or slower than `pace`. The
-/// chunks stay where the runtime put them until the end, then are copied
-/// once into a buffer of the size that arrived: no buffer is ever sized
-/// from what the caller declared.
+/// [`read_upload`], the bytes in wasm only.
 async fn read_body(
     request: &JsValue,
     cap: u64,
     pace: ReadPace,
     held: &mut Held,
 ) -> std::result::Result<Vec<u8>, ReadError> {
+    read_upload(request, cap, pace, held).await.map(|(bytes, _)| bytes)
+}
+
+/// Reads `request.body` chunk by chunk: refused (and the stream cancelled)
+/// past `cap` bytes, past the isolate's budget, or slower than `pace`. The
+/// chunks stay where the runtime put them until the end, then are joined
+/// once in JS (the host's encoder reads from there) and copied once into a
+/// wasm buffer of the size that arrived: no buffer is ever sized from what
+/// the caller declared.
+async fn read_upload(
+    request: &JsValue,
+    cap: u64,
+    pace: ReadPace,
+    held: &mut Held,
+) -> std::result::Result<(Vec<u8>, Uint8Array), ReadError> {
     let body = get(request, "body");
     if body.is_null() || body.is_undefined() {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), Uint8Array::new_with_length(0)));
     }
-    let reader =
-        js_fn(&body, "getReader").and_then(|f| f.call0(&body).ok()).ok_or(ReadError::Failed)?;
+    let get_reader = js_fn(&body, "getReader").ok_or(ReadError::Failed)?;
+    // A byte stream read into our own buffers takes a few large reads
+    // where the default reader takes one per 4 KB the runtime received.
+    let byob_mode = js_sys::Object::new();
+    set(&byob_mode, "mode", &"byob".into());
+    let (reader, mut fill) = match get_reader.call1(&body, &byob_mode) {
+        Ok(r) => (r, Some(Fill::new())),
+        Err(_) => (get_reader.call0(&body).map_err(|_| ReadError::Failed)?, None),
+    };
     let read = js_fn(&reader, "read").ok_or(ReadError::Failed)?;
     let cancel = |why: ReadError| {
         // Tell the sender to stop; its answer does not matter.
@@ -169,41 +248,109 @@ async fn read_body(
         }
         why
     };
+    let set_timeout = js_fn(&js_sys::global(), "setTimeout").ok_or(ReadError::Failed)?;
+    let clear_timeout = js_fn(&js_sys::global(), "clearTimeout");
+    let (done_key, value_key) = (JsValue::from_str("done"), JsValue::from_str("value"));
     let chunks = Array::new();
     let mut total: u64 = 0;
-    loop {
-        let now = js_sys::Date::now().max(0.0) as u64;
-        let Some(wait) = pace.wait_ms(now, total) else { return Err(cancel(ReadError::Slow)) };
-        let step = read
-            .call0(&reader)
-            .ok()
-            .and_then(|p| p.dyn_into::<Promise>().ok())
-            .ok_or(ReadError::Failed)?;
-        let result = within(step, wait).await.map_err(|_| ReadError::Failed)?;
+    // Runtimes hand over uploads in small chunks (workerd: 4 KB), so one
+    // timer serves many reads: when it fires, the pace is checked with what
+    // has arrived since (the floor only moves later) and a new one started.
+    let mut timer: Option<Timer> = None;
+    let mut pending: Option<Promise> = None;
+    let outcome = loop {
+        let t = match timer.take() {
+            Some(t) => t,
+            None => {
+                let now = js_sys::Date::now().max(0.0) as u64;
+                match pace.wait_ms(now, total) {
+                    Some(wait) => Timer::start(&set_timeout, wait),
+                    None => break Err(ReadError::Slow),
+                }
+            }
+        };
+        let step = match pending.take() {
+            Some(p) => p,
+            None => {
+                let called = match &fill {
+                    Some(f) => read.call1(&reader, &f.room()),
+                    None => read.call0(&reader),
+                };
+                match called.ok().and_then(|p| p.dyn_into::<Promise>().ok()) {
+                    Some(p) => p,
+                    None => break Err(ReadError::Failed),
+                }
+            }
+        };
+        let race = Promise::race(&Array::of2(&step, &t.fired));
+        let Ok(result) = JsFuture::from(race).await else {
+            t.clear(clear_timeout.as_ref());
+            break Err(ReadError::Failed);
+        };
         if result.is_undefined() {
-            return Err(cancel(ReadError::Slow));
+            // The timer fired: the same read goes on under a new one, if the pace allows.
+            pending = Some(step);
+            continue;
         }
-        if get(&result, "done").as_bool() == Some(true) {
-            break;
+        timer = Some(t);
+        let done = Reflect::get(&result, &done_key).ok().and_then(|v| v.as_bool()) == Some(true);
+        let value = Reflect::get(&result, &value_key).unwrap_or(JsValue::UNDEFINED);
+        let view = as_bytes_view(&value);
+        if done {
+            // The last view (empty) holds the buffer our bytes were moved to.
+            if let Some(f) = &mut fill {
+                match f.finish(view.as_ref()) {
+                    Some(rest) => chunks.push(&rest),
+                    None => break Err(ReadError::Failed),
+                };
+            }
+            break Ok(());
         }
-        let chunk = as_bytes_view(&get(&result, "value")).ok_or(ReadError::Failed)?;
+        let Some(chunk) = view else { break Err(ReadError::Failed) };
         let n = u64::from(chunk.length());
         total = total.saturating_add(n);
         if total > cap {
-            return Err(cancel(ReadError::TooLarge));
+            break Err(ReadError::TooLarge);
         }
         if !held.take(n) {
-            return Err(cancel(ReadError::Budget));
+            break Err(ReadError::Budget);
         }
-        chunks.push(&chunk);
+        match &mut fill {
+            Some(f) => {
+                if let Some(full) = f.took(&chunk) {
+                    chunks.push(&full);
+                }
+            }
+            None => {
+                chunks.push(&chunk);
+            }
+        }
+    };
+    if let Some(t) = timer {
+        t.clear(clear_timeout.as_ref());
     }
+    if let Err(why) = outcome {
+        return Err(match why {
+            ReadError::Failed => why,
+            other => cancel(other),
+        });
+    }
+    let joined = if chunks.length() == 1 {
+        chunks.get(0).unchecked_into::<Uint8Array>()
+    } else {
+        let all = Uint8Array::new_with_length(total as u32);
+        let mut at = 0;
+        for chunk in chunks.iter() {
+            let view: Uint8Array = chunk.unchecked_into();
+            all.set(&view, at);
+            at += view.length();
+        }
+        all
+    };
     let mut buf = Vec::new();
     buf.try_reserve_exact(total as usize).map_err(|_| ReadError::Budget)?;
-    for chunk in chunks.iter() {
-        let view: Uint8Array = chunk.unchecked_into();
-        append_range(&mut buf, &view, 0, view.length());
-    }
-    Ok(buf)
+    append_range(&mut buf, &joined, 0, joined.length());
+    Ok((buf, joined))
 }
 
 /// WebCrypto's verdict on an EdDSA or ES256 capture token: `false` when the
@@ -233,9 +380,30 @@ async fn webcrypto_verify(check: &token::HostCheck<'_>) -> bool {
     JsFuture::from(p).await.ok().and_then(|v| v.as_bool()) == Some(true)
 }
 
+/// The configuration read from `env`, parsed once per `env` object: the
+/// runtime hands every request of an isolate the same one, and reading its
+/// ~30 values across the boundary and parsing them cost more than the checks.
+fn config_of(env: &JsValue) -> Result<WorkerConfig> {
+    let hit = CONFIG.with(|c| {
+        c.try_borrow().ok().and_then(|c| {
+            c.as_ref().filter(|(e, _)| js_sys::Object::is(e, env)).map(|(_, cfg)| cfg.clone())
+        })
+    });
+    if let Some(cfg) = hit {
+        return Ok(cfg);
+    }
+    let cfg = WorkerConfig::from_lookup(|k| get(env, k).as_string())?;
+    CONFIG.with(|c| {
+        if let Ok(mut c) = c.try_borrow_mut() {
+            *c = Some((env.clone(), cfg.clone()));
+        }
+    });
+    Ok(cfg)
+}
+
 /// The gates, the body, the upstream call: always a [`Reply`].
 async fn handle(request: &JsValue, env: &JsValue) -> (Option<Route>, Reply, Option<String>) {
-    let cfg = match WorkerConfig::from_lookup(|k| get(env, k).as_string()) {
+    let cfg = match config_of(env) {
         Ok(c) => c,
         Err(e) => return (None, Reply::config_error(e), None),
     };
@@ -368,7 +536,7 @@ async fn forward(
         min_bytes_per_sec: cfg.body_min_bytes_per_sec,
         grace_ms: BODY_GRACE_MS,
     };
-    let body = match read_body(request, a.cap, pace, held).await {
+    let (body, upload) = match read_upload(request, a.cap, pace, held).await {
         Ok(b) => b,
         Err(ReadError::TooLarge) => return Err(handler::too_large(a.cap)),
         Err(ReadError::Budget) => return Err(handler::budget_spent()),
@@ -378,8 +546,11 @@ async fn forward(
             return Err(Failure::local(e.with_status(400)));
         }
     };
-    let prepared = handler::prepare_with(cfg, a, &body, &whatwg_url)?;
+    let (prepared, image) = handler::prepare_unencoded(cfg, a, &body, &whatwg_url)?;
     drop(body);
+    // The image's bytes as the host holds them, for its encoder.
+    let image = image.map(|r| upload.subarray(r.start as u32, r.end as u32));
+    drop(upload);
     let now_secs = (js_sys::Date::now().max(0.0) / 1000.0) as u64;
     // Every local check passed: only now does the call count against budgets.
     let ticket = match (state, &a.token_id) {
@@ -389,7 +560,8 @@ async fn forward(
         },
         _ => None,
     };
-    let outcome = send(cfg, a, prepared, now_secs).await;
+    let outcome = send(cfg, a, &prepared, image, now_secs).await;
+    drop(prepared);
     if let Some(t) = ticket {
         t.close(cfg, a, &outcome).await;
     }
@@ -523,20 +695,34 @@ impl Ticket {
     }
 }
 
+/// The body to send, built in JS (the image's base64 by the host where a
+/// gap was left for it), and its SHA-256 by the host.
+async fn upstream_body(
+    prepared: &crate::api::request::PreparedRequest,
+    image: Option<Uint8Array>,
+) -> (Option<Uint8Array>, Option<BodySha256>) {
+    let body = match (prepared.pending_image, image) {
+        (Some(p), Some(image)) => host_body::fill(&prepared.body, p.at, &image),
+        // Signing refuses a body with a gap and no hash: nothing half-built is sent.
+        (Some(_), None) => return (None, None),
+        (None, _) if prepared.body.is_empty() => return (None, None),
+        (None, _) => Uint8Array::from(&prepared.body[..]),
+    };
+    let hash = host_body::sha256(&body).await;
+    (Some(body), Some(hash))
+}
+
 /// Signs and sends the prepared request; the provider's answer parsed.
 async fn send(
     cfg: &WorkerConfig,
     a: &Admitted,
-    prepared: crate::api::request::PreparedRequest,
+    prepared: &crate::api::request::PreparedRequest,
+    image: Option<Uint8Array>,
     now_secs: u64,
 ) -> std::result::Result<Reply, Failure> {
-    let out = handler::sign(cfg, a.route, &prepared, now_secs)?;
-    let req = Request {
-        method: out.method,
-        url: out.url,
-        headers: out.headers,
-        body: (!prepared.body.is_empty()).then(|| Uint8Array::from(&prepared.body[..])),
-    };
+    let (body, hash) = upstream_body(prepared, image).await;
+    let out = handler::sign_hashed(cfg, a.route, prepared, now_secs, hash.as_ref())?;
+    let req = Request { method: out.method, url: out.url, headers: out.headers, body };
     // A billed recognition is never sent twice by the worker: a reset or a
     // 5xx may come after the provider did (and billed) the work.
     let safety = if prepared.idempotent && a.route.target().is_none() {
@@ -544,8 +730,6 @@ async fn send(
     } else {
         Safety::NotIdempotent
     };
-    // The body now lives in the runtime's buffer: the wasm copy goes before the wait.
-    drop(prepared);
     let opts = Options {
         timeout_ms: UPSTREAM_TIMEOUT_MS,
         policy: Policy { max_retries: UPSTREAM_RETRIES, ..Policy::default() },
@@ -556,10 +740,18 @@ async fn send(
         handler::parse_answer(route, r.status, r.header("x-request-id"), &r.body)
     };
     let hooks = transport::Hooks::default();
-    let (resp, _) = transport::send(&req, &opts, &Abort::none(), &hooks, |r| outcome_of(&parse(r)))
+    // The last answer classified is the one returned: parsed once, kept.
+    let last = RefCell::new(None);
+    let classify = |r: &transport::Response| {
+        let parsed = parse(r);
+        let outcome = outcome_of(&parsed);
+        *last.borrow_mut() = Some(parsed);
+        outcome
+    };
+    let (resp, _) = transport::send(&req, &opts, &Abort::none(), &hooks, classify)
         .await
         .map_err(Failure::from_error)?;
-    match parse(&resp) {
+    match last.into_inner().unwrap_or_else(|| parse(&resp)) {
         Ok((status, json)) => Ok(handler::success(cfg, a, status, json)),
         Err(e) => {
             let throttled = e.kind() == ErrorKind::Throttled;

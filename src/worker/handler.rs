@@ -11,7 +11,7 @@
 //! parameters (`image`/`imageBase64` as base64).
 
 use crate::api::operation::{Context, Provider};
-use crate::api::signing::{self, HuaweiAuth, Outgoing};
+use crate::api::signing::{self, BodySha256, HuaweiAuth, Outgoing};
 use crate::api::{registry, wire, Fields, PreparedRequest};
 use crate::error::{Error, ErrorKind, Result};
 use crate::sign::canonical::sha256_hex;
@@ -116,7 +116,27 @@ pub fn prepare_with(
     body: &[u8],
     parse: UrlParser<'_>,
 ) -> std::result::Result<PreparedRequest, Failure> {
-    prepare_inner(cfg, admitted, body, parse).map_err(Failure::from_error)
+    prepare_inner(cfg, admitted, body, parse, false).map(|(p, _)| p).map_err(Failure::from_error)
+}
+
+/// [`prepare_with`], but an uploaded image is left out of the body for the
+/// host to encode: the request's [`PreparedRequest::pending_image`] says
+/// where its base64 goes, and the range says where the image is in `body`.
+/// JSON bodies (base64 already) and URLs come back complete, without a range.
+pub fn prepare_unencoded(
+    cfg: &WorkerConfig,
+    admitted: &Admitted,
+    body: &[u8],
+    parse: UrlParser<'_>,
+) -> std::result::Result<(PreparedRequest, Option<std::ops::Range<usize>>), Failure> {
+    prepare_inner(cfg, admitted, body, parse, true).map_err(Failure::from_error)
+}
+
+/// Where `part`, a slice of `whole`, lies in it.
+fn range_in(whole: &[u8], part: &[u8]) -> Option<std::ops::Range<usize>> {
+    let start = (part.as_ptr() as usize).checked_sub(whole.as_ptr() as usize)?;
+    let end = start.checked_add(part.len())?;
+    (end <= whole.len()).then_some(start..end)
 }
 
 fn prepare_inner(
@@ -124,7 +144,8 @@ fn prepare_inner(
     a: &Admitted,
     body: &[u8],
     parse: UrlParser<'_>,
-) -> Result<PreparedRequest> {
+    unencoded: bool,
+) -> Result<(PreparedRequest, Option<std::ops::Range<usize>>)> {
     let not_configured =
         || Error::new(ErrorKind::Unavailable, "config.missing", "provider not configured");
     let d = a.route.descriptor();
@@ -155,6 +176,7 @@ fn prepare_inner(
         .filter(|(k, _)| !wire::is_route_flag(registry::OPERATIONS, d.path, k))
         .cloned()
         .collect();
+    let mut range = None;
     let mut fields = if a.kind == BodyKind::Json {
         if let Some((k, _)) = query.first() {
             return Err(unknown_param(k));
@@ -166,10 +188,16 @@ fn prepare_inner(
         let (file, mut texts) = upload(a, body)?;
         let mut all = query;
         all.append(&mut texts);
-        wire::read_text(file, all)
+        range = file.and_then(|f| range_in(body, f)).filter(|_| unencoded);
+        let mut fields = wire::read_text(file, all);
+        fields.encode_later = range.is_some();
+        fields
     };
     image_url::gate(&mut fields, cfg.image_url_hosts.as_ref(), parse)?;
-    (d.build)(&ctx, &fields)
+    let prepared = (d.build)(&ctx, &fields)?;
+    // A builder that wrote the image itself leaves no gap: nothing to fill.
+    let range = range.filter(|r| prepared.pending_image.is_some_and(|p| p.image_len == r.len()));
+    Ok((prepared, range))
 }
 
 /// Signs `prepared` for the configured host of its provider at `now_secs`,
@@ -179,6 +207,17 @@ pub fn sign(
     route: Route,
     prepared: &PreparedRequest,
     now_secs: u64,
+) -> std::result::Result<Outgoing, Failure> {
+    sign_hashed(cfg, route, prepared, now_secs, None)
+}
+
+/// [`sign`] with the SHA-256 of the body as sent, computed by the caller.
+pub fn sign_hashed(
+    cfg: &WorkerConfig,
+    route: Route,
+    prepared: &PreparedRequest,
+    now_secs: u64,
+    body_sha256: Option<&BodySha256>,
 ) -> std::result::Result<Outgoing, Failure> {
     let not_configured = || {
         Failure::from_error(Error::new(
@@ -191,22 +230,24 @@ pub fn sign(
         Some(service) => {
             let h = cfg.huawei.as_ref().ok_or_else(not_configured)?;
             let to = cfg.huawei_upstream(h, service).map_err(Failure::from_error)?;
-            signing::sign_huawei(
+            signing::sign_huawei_hashed(
                 prepared,
                 &to,
                 HuaweiAuth::AkSk(&h.credentials),
                 &h.project_id,
                 now_secs,
+                body_sha256,
             )
         }
         None => {
             let t = cfg.tencent.as_ref().ok_or_else(not_configured)?;
-            signing::sign_tencent(
+            signing::sign_tencent_hashed(
                 prepared,
                 &cfg.tencent_upstream(t),
                 &t.credentials,
                 None,
                 now_secs,
+                body_sha256,
             )
         }
     }
@@ -399,6 +440,66 @@ mod tests {
             "http://127.0.0.1:9000/v2/0123456789abcdef0123456789abcdef/ocr/quota-invoice"
         );
         assert!(out.headers.iter().any(|(k, _)| k == "Authorization"));
+    }
+
+    #[test]
+    fn a_gap_filled_by_the_host_is_the_body_and_signature_built_here() {
+        let vat: &[u8] = include_bytes!("../../emulator/fixtures/images/vat-invoice.png");
+        let licence: &[u8] = include_bytes!("../../emulator/fixtures/images/biz-license.png");
+        let cfg = config(false);
+        let mut l = RateLimiter::new();
+        let t = token(&[
+            "huawei.quotaInvoice",
+            "huawei.vatInvoice",
+            "huawei.businessLicense",
+            "tencent.bizLicense",
+            "tencent.bizLicenseOcr",
+        ]);
+        for (path, image) in [
+            ("/v1/huawei/quota-invoice", &PNG[..]),
+            ("/v1/huawei/vat-invoice", vat),
+            ("/v1/huawei/business-license", vat),
+            ("/v1/tencent/biz-license", licence),
+            ("/v1/tencent/biz-license-ocr", licence),
+        ] {
+            // A limiter per call: the test config allows 3 a minute.
+            let mut l = RateLimiter::new();
+            let a = admit(&cfg, &req(path, Some(&t), "image/png"), NOW_MS, &mut l).unwrap();
+            let whole = prepare(&cfg, &a, image).unwrap();
+            let (gap, range) = prepare_unencoded(&cfg, &a, image, &|_| None).unwrap();
+            let pending = gap.pending_image.expect(path);
+            assert_eq!((range, pending.image_len), (Some(0..image.len()), image.len()), "{path}");
+            let mut filled = gap.body[..pending.at].to_vec();
+            crate::image::body::encode_base64_into(&mut filled, image);
+            filled.extend_from_slice(&gap.body[pending.at..]);
+            assert_eq!(filled, whole.body, "{path}");
+            // Unhashed, a body with a gap is never signed; hashed, it signs as the whole.
+            assert!(sign(&cfg, a.route, &gap, NOW_MS / 1000).is_err(), "{path}");
+            let hash = BodySha256::of(&filled);
+            let out = sign_hashed(&cfg, a.route, &gap, NOW_MS / 1000, Some(&hash)).unwrap();
+            assert_eq!(out, sign(&cfg, a.route, &whole, NOW_MS / 1000).unwrap(), "{path}");
+        }
+        // JSON bodies carry base64 already: complete, no range.
+        let a = admit(
+            &cfg,
+            &req("/v1/huawei/quota-invoice", Some(&t), "application/json"),
+            NOW_MS,
+            &mut l,
+        )
+        .unwrap();
+        let png64 = crate::image::body::encode_base64(&PNG, crate::image::body::Alphabet::Standard);
+        let body = format!(r#"{{"image":"{png64}"}}"#);
+        let (p, range) = prepare_unencoded(&cfg, &a, body.as_bytes(), &|_| None).unwrap();
+        assert_eq!((p.pending_image, range), (None, None));
+    }
+
+    #[test]
+    fn body_hashes_are_64_hex_digits() {
+        assert!(BodySha256::from_hex(&"a".repeat(64)).is_ok());
+        for bad in ["", "A".repeat(64).as_str(), "g".repeat(64).as_str(), "a".repeat(63).as_str()] {
+            assert!(BodySha256::from_hex(bad).is_err(), "{bad}");
+        }
+        assert_eq!(BodySha256::of(b"").as_str(), crate::sign::canonical::sha256_hex(b""));
     }
 
     #[test]

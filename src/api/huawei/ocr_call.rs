@@ -7,7 +7,7 @@ use crate::api::endpoints::{huawei_host, validate_project_id, HuaweiService};
 use crate::api::fields::{Fields, Origin};
 use crate::api::input::{conflict, invalid, missing, normalize_url, ImageInput};
 use crate::api::operation::Context;
-use crate::api::request::{Operation, PreparedRequest};
+use crate::api::request::{Body, Operation, PreparedRequest};
 use crate::api::sdk_body::{self, Field};
 use crate::error::{Error, Result};
 use crate::image::Limits;
@@ -19,7 +19,7 @@ pub(crate) fn source_body(
     url: Option<&str>,
     limits: &Limits,
     rest: &[Field],
-) -> Result<Vec<u8>> {
+) -> Result<Body> {
     match (image, url) {
         (Some(_), Some(_)) => {
             Err(conflict("give either image or url, not both (the service refuses both)"))
@@ -29,7 +29,7 @@ pub(crate) fn source_body(
         (None, Some(url)) => {
             let mut fields = vec![("url", Value::String(normalize_url(url)?))];
             fields.extend(rest.iter().cloned());
-            Ok(sdk_body::object(&fields))
+            Ok(sdk_body::object(&fields).into())
         }
     }
 }
@@ -41,15 +41,13 @@ pub(crate) fn ocr_request(
     project_id: &str,
     name: &str,
     enterprise_project_id: Option<&str>,
-    body: Vec<u8>,
+    body: Body,
 ) -> Result<PreparedRequest> {
     validate_project_id(project_id)?;
     let host = huawei_host(HuaweiService::Ocr, region)?;
     let req = PreparedRequest::new(op, "POST", host, &["v2", project_id, "ocr", name])
         .header("Content-Type", "application/json");
-    let mut req = with_enterprise_project(req, enterprise_project_id)?;
-    req.body = body;
-    Ok(req)
+    Ok(with_enterprise_project(req, enterprise_project_id)?.with_body(body))
 }
 
 /// `enterpriseProjectId`: the signing clients take the caller's; through the

@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::ocr_call::with_enterprise_project;
 use crate::api::endpoints::{huawei_host, validate_project_id, HuaweiService};
 use crate::api::fields::Fields;
-use crate::api::input::{conflict, image_body, missing, normalize_url, ImageInput};
+use crate::api::input::{conflict, image_body_parts, missing, normalize_url, ImageInput};
 use crate::api::operation::{json_answer, Context, Descriptor, Provider, Route};
 use crate::api::provider_errors::{member, shape, success_json};
 use crate::api::request::{Operation, PreparedRequest, Service};
@@ -112,11 +112,11 @@ pub fn recognize_quota_invoice_with(
         (None, None) => return Err(missing("image or url is required")),
         (Some(image), None) => {
             let limits = megabytes.limits(Target::HuaweiQuotaInvoice);
-            image_body(image, &limits, &[], "image")?
+            image_body_parts(image, &limits, &[], "image")?
         }
         (None, Some(url)) => {
             let url = normalize_url(url)?;
-            serde_json::to_vec(&serde_json::json!({ "url": url })).unwrap_or_default()
+            serde_json::to_vec(&serde_json::json!({ "url": url })).unwrap_or_default().into()
         }
     };
     let req = PreparedRequest::new(
@@ -126,9 +126,7 @@ pub fn recognize_quota_invoice_with(
         &["v2", project_id, "ocr", "quota-invoice"],
     )
     .header("Content-Type", "application/json");
-    let mut req = with_enterprise_project(req, params.enterprise_project_id)?;
-    req.body = body;
-    Ok(req)
+    Ok(with_enterprise_project(req, params.enterprise_project_id)?.with_body(body))
 }
 
 /// The confidence of each field, 0–1; `None` when the service gave none.

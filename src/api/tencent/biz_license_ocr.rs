@@ -153,14 +153,14 @@ pub fn biz_license_ocr(
         (None, Some(url)) => {
             let mut fields = vec![("ImageUrl", Value::String(normalize_url(url)?))];
             fields.extend(rest);
-            sdk_body::object(&fields)
+            sdk_body::object(&fields).into()
         }
     };
     let op = Operation::BizLicenseOcr;
-    let mut req = PreparedRequest::new(op, "POST", TENCENT_OCR_HOST.to_owned(), &[])
+    let req = PreparedRequest::new(op, "POST", TENCENT_OCR_HOST.to_owned(), &[])
         .header("Content-Type", "application/json; charset=utf-8")
-        .tencent(TENCENT_OCR_VERSION, region);
-    req.body = body;
+        .tencent(TENCENT_OCR_VERSION, region)
+        .with_body(body);
     Ok(req)
 }
 

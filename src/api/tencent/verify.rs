@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use crate::api::endpoints::{tencent_region, TENCENT_OCR_HOST, TENCENT_OCR_VERSION};
 use crate::api::fields::{Fields, Origin};
-use crate::api::input::{conflict, image_body, invalid, missing, normalize_url, ImageInput};
+use crate::api::input::{conflict, image_body_parts, invalid, missing, normalize_url, ImageInput};
 use crate::api::operation::Context;
 use crate::api::provider_errors::{member, shape, success_json};
 use crate::api::regnum::validate_reg_num;
@@ -318,14 +318,14 @@ pub(super) fn build(
     let body = match p.image {
         Some(image) => {
             let limits = megabytes.limits(Target::TencentBizLicense);
-            image_body(image, &limits, &fields, "ImageBase64")?
+            image_body_parts(image, &limits, &fields, "ImageBase64")?
         }
-        None => json_object(&fields),
+        None => json_object(&fields).into(),
     };
-    let mut req = PreparedRequest::new(op, "POST", TENCENT_OCR_HOST.to_owned(), &[])
+    let req = PreparedRequest::new(op, "POST", TENCENT_OCR_HOST.to_owned(), &[])
         .header("Content-Type", "application/json; charset=utf-8")
-        .tencent(TENCENT_OCR_VERSION, region);
-    req.body = body;
+        .tencent(TENCENT_OCR_VERSION, region)
+        .with_body(body);
     Ok(req)
 }
 
