@@ -438,7 +438,8 @@ async fn handle(request: &JsValue, env: &JsValue) -> (Option<Route>, Reply, Opti
     let cors = || crate::worker::cors::decide(&cfg.origins, incoming.origin);
     // The network's first line, before any work: one address cannot flood.
     let is_preflight = incoming.method.eq_ignore_ascii_case("OPTIONS");
-    if let Some(ip) = h("cf-connecting-ip").filter(|_| !is_preflight) {
+    let client_ip = h("cf-connecting-ip");
+    if let Some(ip) = client_ip.as_deref().filter(|_| !is_preflight) {
         if !within_rate(env, "IP_RATE_LIMITER", &format!("ip:{ip}")).await {
             let reply = Reply::failure(Some(&cfg), &cors(), &admit::rate_limited(60));
             return (None, reply, None);
@@ -447,7 +448,7 @@ async fn handle(request: &JsValue, env: &JsValue) -> (Option<Route>, Reply, Opti
     let (path, _) = crate::worker::routes::split_url(incoming.url);
     let admin_path = path.starts_with("/v1/admin/");
     // Failed admin attempts are throttled per address: guessing stays slow.
-    let fail_key = format!("admin-fail:{}", h("cf-connecting-ip").unwrap_or_default());
+    let fail_key = format!("admin-fail:{}", client_ip.as_deref().unwrap_or_default());
     let now_ms = js_sys::Date::now().max(0.0) as u64;
     if admin_path {
         let blocked = LIMITER.with(|l| {
