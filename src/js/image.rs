@@ -8,7 +8,9 @@ use wasm_bindgen_futures::JsFuture;
 use crate::error::{Error, Result};
 use crate::image::body::{base64_len, encode_base64_into, json_prefix, JSON_SUFFIX};
 use crate::image::{self, Check, Format, ImageInfo, Limits, Megabytes, Partial, Target, Violation};
-use crate::js::convert::{append_range, as_bytes_view, get, reject_unknown, set, wrong_type};
+use crate::js::convert::{
+    append_range, as_bytes_view, get, json_value, reject_unknown, set, wrong_type,
+};
 
 /// Bytes copied from a JS array before the first probe: most headers fit.
 const FIRST_COPY: u32 = 4096;
@@ -278,12 +280,7 @@ pub fn build_biz_license_body(
         for entry in Object::entries(fields.unchecked_ref::<Object>()) {
             let pair: Array = entry.unchecked_into();
             let key = pair.get(0).as_string().unwrap_or_default();
-            let text = js_sys::JSON::stringify(&pair.get(1))
-                .ok()
-                .and_then(|s| s.as_string())
-                .ok_or_else(|| wrong_type(&key, "a JSON value"))?;
-            let value =
-                serde_json::from_str(&text).map_err(|_| wrong_type(&key, "a JSON value"))?;
+            let value = json_value(&pair.get(1)).ok_or_else(|| wrong_type(&key, "a JSON value"))?;
             if key != "ImageBase64" {
                 list.push((key, value));
             }

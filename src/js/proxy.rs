@@ -26,7 +26,7 @@ use crate::api::{wire, ImageInput};
 use crate::error::{Error, ErrorKind, Result};
 use crate::image::{check_with, Megabytes};
 use crate::js::abort::Abort;
-use crate::js::convert::{as_bytes_view, get, set, wrong_type};
+use crate::js::convert::{as_bytes_view, get, json_value, set, wrong_type};
 use crate::js::fetch::{fetch_within, sleep};
 use crate::js::image::megabytes_from_js;
 use crate::js::image::{probe_blob_inner, probe_view};
@@ -98,19 +98,20 @@ fn resolve_base(base: &str) -> Result<String> {
     resolved.ok_or_else(|| wrong_type("baseUrl", "a full URL outside a page"))
 }
 
-/// The caller's parameters other than the image, as JSON values.
+/// The caller's parameters other than the image, as JSON values; those left
+/// `undefined` are left out, as `JSON.stringify` leaves them.
 fn other_params(params: &JsValue, skip: &[&str]) -> Result<Map<String, Value>> {
-    let keys = Array::new();
-    for k in Object::keys(params.unchecked_ref::<Object>()) {
-        if !skip.iter().any(|s| k.as_string().as_deref() == Some(*s)) {
-            keys.push(&k);
+    let mut map = Map::new();
+    for entry in Object::entries(params.unchecked_ref::<Object>()) {
+        let pair: Array = entry.unchecked_into();
+        let (key, value) = (pair.get(0).as_string().unwrap_or_default(), pair.get(1));
+        if skip.contains(&key.as_str()) || value.is_undefined() {
+            continue;
         }
+        let json = json_value(&value).ok_or_else(|| wrong_type(&key, "a JSON value"))?;
+        map.insert(key, json);
     }
-    let text = js_sys::JSON::stringify_with_replacer(params, &keys)
-        .ok()
-        .and_then(|s| s.as_string())
-        .ok_or_else(|| wrong_type("params", "a plain object"))?;
-    serde_json::from_str(&text).map_err(|_| wrong_type("params", "a plain object"))
+    Ok(map)
 }
 
 /// What goes to the worker.
