@@ -21,6 +21,9 @@ lint:
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy --all-targets $(WASM) -- -D warnings
+	# the page's two builds: its core and its fitting chunk
+	cargo clippy --lib --target wasm32-unknown-unknown --features proxy -- -D warnings
+	cargo clippy --lib --target wasm32-unknown-unknown --features fit -- -D warnings
 	RUSTDOCFLAGS=-Dwarnings cargo doc --no-deps --quiet
 
 test-native:

@@ -5,7 +5,8 @@
 // - web/index.d.ts (browser, default): the browser build without wasm-bindgen's
 //   init functions, which the entry runs itself, and with its own `init()` and
 //   the capture queue (web/queue.d.ts);
-// - web/ocr_edge.d.ts (`ocr-edge/web`): the raw glue, init included.
+// - web/ocr_edge.d.ts (`ocr-edge/web`): the raw glue, init included, without
+//   fitImage (the entry's, from its fitting chunk).
 // `[Symbol.dispose]` members need `Symbol.dispose`, which a project with
 // `lib: ["es2022", "dom"]` lacks: each file declares it, the same way lib
 // esnext.disposable does, so both compile and `using` keeps working.
@@ -30,7 +31,12 @@ if (cut < 0) throw new Error("web/ocr_edge.d.ts: the init section was not found"
 // CaptureQueue (web/queue.js, typed in web/queue.d.ts).
 const init = "\n/** Resolves once the wasm is loaded; sync calls (`probeImage`, `checkImage`, the body builders) need it first. Async calls wait on their own. */\nexport function init(): Promise<void>;\n";
 const queue = '\nexport { CaptureQueue, CaptureQueueEvent } from "./queue.js";\nexport type { CaptureAddOptions, CaptureItem, CaptureOperation, CaptureOperations, CaptureQueueEventMap, CaptureQueueOptions, CaptureState } from "./queue.js";\n';
-write("web/index.d.ts", web.slice(0, cut).trimEnd() + "\n" + init + queue);
+// fitImage comes from the fitting chunk (web/fitting.js), which the entry
+// loads on the first call; its types are in every build.
+const fitting = read("web/fitting.d.ts").match(/\/\*\*(?:(?!\*\/)[\s\S])*\*\/\nexport function fitImage\([^;]*;\n/);
+if (!fitting) throw new Error("web/fitting.d.ts: fitImage was not found");
+if (web.includes("export function fitImage(")) throw new Error("web/ocr_edge.d.ts: the core should not hold fitImage");
+write("web/index.d.ts", web.slice(0, cut).trimEnd() + "\n\n" + fitting[0] + init + queue);
 for (const f of ["index.d.ts", "node/ocr_edge.d.cts", "web/index.d.ts"]) {
   const text = read(f);
   if (/^export default/m.test(text)) throw new Error(`${f}: declares a default export the entry lacks`);

@@ -3,21 +3,26 @@
 import load, * as glue from "./ocr_edge.js";
 import { OcrEdgeError } from "./errors.js";
 
-// Beside this file (a literal, so bundlers emit it; in an iife, beside the
-// script), then the package's own copy under Vite's pre-bundling.
-let beside;
+// Each wasm beside this file (literals, so bundlers emit them; in an iife,
+// beside the script, read now: it is gone once the script has run), then
+// the package's own copy under Vite's pre-bundling.
+let core, fitting;
 try {
-  beside = new URL("./ocr_edge_bg.wasm", import.meta.url);
+  core = new URL("./ocr_edge_bg.wasm", import.meta.url);
+  fitting = new URL("./fitting_bg.wasm", import.meta.url);
 } catch {
-  beside = new URL("ocr_edge_bg.wasm", document.currentScript.src);
+  core = new URL("ocr_edge_bg.wasm", document.currentScript.src);
+  fitting = new URL("fitting_bg.wasm", document.currentScript.src);
 }
-const at = beside.pathname.indexOf("/node_modules/.vite/");
-const urls = at < 0 ? [beside] : [beside, new URL(beside.pathname.slice(0, at) + "/node_modules/ocr-edge/web/ocr_edge_bg.wasm", beside)];
+const candidates = (beside, name) => {
+  const at = beside.pathname.indexOf("/node_modules/.vite/");
+  return at < 0 ? [beside] : [beside, new URL(beside.pathname.slice(0, at) + "/node_modules/ocr-edge/web/" + name, beside)];
+};
 
 // The first real wasm, or one error naming each URL and its answer.
-async function loadWasm() {
+async function loadWasm(beside, name) {
   const tried = [];
-  for (const url of urls) {
+  for (const url of candidates(beside, name)) {
     let why;
     try {
       const res = await fetch(url);
@@ -29,20 +34,32 @@ async function loadWasm() {
     }
     tried.push(`${url.href} (${why})`);
   }
-  throw new OcrEdgeError(`ocr-edge could not load ocr_edge_bg.wasm; tried ${tried.join(", ")}. Serve the package's web/ocr_edge_bg.wasm beside the bundle.`, { kind: "network", code: "wasm.not_found" });
+  throw new OcrEdgeError(`ocr-edge could not load ${name}; tried ${tried.join(", ")}. Serve the package's web/*.wasm beside the bundle.`, { kind: "network", code: "wasm.not_found" });
 }
 
 // A HEIF decoder where the runtime has none, loaded on first use.
 globalThis[Symbol.for("ocr-edge.heif")] ??= (bytes, loadHeif) => import("../heif/index.js").then((m) => m.decodeHeif(bytes, loadHeif));
 
 let ready;
-const loading = loadWasm().then((b) => load({ module_or_path: b })).then(() => void (ready = 1));
+const loading = loadWasm(core, "ocr_edge_bg.wasm").then((b) => load({ module_or_path: b })).then(() => void (ready = 1));
 loading.catch(() => {}); // each call reports it
 export const init = () => loading;
 
 export * from "./ocr_edge.js";
 export const probeBlob = (blob) => loading.then(() => glue.probeBlob(blob));
-export const fitImage = (...a) => loading.then(() => glue.fitImage(...a));
+
+// fitImage's planner and canvas driver: a chunk of their own, loaded on the
+// first call (a failed load is tried again on the next).
+let fitter;
+function loadFitter() {
+  fitter ??= Promise.all([import("./fitting.js"), loadWasm(fitting, "fitting_bg.wasm")]).then(async ([m, b]) => {
+    await m.default({ module_or_path: b });
+    return m;
+  });
+  fitter.catch(() => (fitter = undefined));
+  return fitter;
+}
+export const fitImage = (...a) => loadFitter().then((m) => m.fitImage(...a));
 
 // A client made before the wasm is in is built once it is; its methods wait.
 const Client = glue.ProxyClient;

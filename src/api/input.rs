@@ -54,7 +54,7 @@ pub(crate) fn conflict(message: &str) -> Error {
 /// Builds a JSON body whose last field is the image's base64, after checking
 /// the image against `limits`. `fields` come first, in order.
 // Its caller left is the page's proxy client, built for wasm only.
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+#[cfg_attr(not(all(target_arch = "wasm32", feature = "proxy")), allow(dead_code))]
 pub(crate) fn image_body(
     input: ImageInput<'_>,
     limits: &Limits,

@@ -9,7 +9,9 @@ pub mod convert;
 pub mod edge_bindings;
 pub mod error;
 pub mod fetch;
+#[cfg(feature = "fit")]
 pub mod fit;
+#[cfg(feature = "fit")]
 mod fit_worker;
 #[cfg(feature = "clients")]
 mod host_body;
@@ -19,6 +21,7 @@ pub mod image;
 pub mod operations;
 #[cfg(feature = "clients")]
 mod params;
+#[cfg(feature = "proxy")]
 pub mod proxy;
 #[cfg(feature = "clients")]
 pub mod tencent;

@@ -2,14 +2,9 @@
 //! method per operation on each client, and their TypeScript types. Each
 //! method is one line handing its descriptor to the client's generic `run`.
 
-use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
-use crate::api::huawei::{business_license, quota_invoice, vat_invoice};
-use crate::api::operation::Wire;
-use crate::api::tencent::{biz_license_ocr, verify_basic_biz_license, verify_biz_license};
 use crate::image::body::{json_prefix, JSON_SUFFIX};
-use crate::js::proxy::ProxyClient;
 
 #[cfg(feature = "clients")]
 mod clients {
@@ -17,12 +12,15 @@ mod clients {
     use crate::api::huawei::list_resource_instances::{
         self, ListResourceInstancesParams, ResourceInstances, ResourcePager,
     };
+    use crate::api::huawei::{business_license, quota_invoice, vat_invoice};
     use crate::api::huawei::{create_app, delete_secret_tag};
+    use crate::api::tencent::{biz_license_ocr, verify_basic_biz_license, verify_biz_license};
     use crate::error::Result;
     use crate::js::abort::Abort;
     use crate::js::client::{params_from_js, to_js};
     use crate::js::huawei::{promise, HuaweiClient, Sender};
     use crate::js::tencent::TencentClient;
+    use js_sys::Promise;
 
     #[wasm_bindgen]
     impl HuaweiClient {
@@ -246,73 +244,83 @@ export interface AppResult {
     }
 }
 
-#[wasm_bindgen]
-impl ProxyClient {
-    /// Recognises a fixed-amount invoice through the proxy; the image is
-    /// checked here first.
-    #[wasm_bindgen(js_name = recognizeQuotaInvoice, unchecked_return_type = "Promise<QuotaInvoiceResult>")]
-    pub fn recognize_quota_invoice(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "QuotaInvoiceParams")] params: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
-    ) -> Promise {
-        const W: Wire = quota_invoice::DESCRIPTOR.wire();
-        self.run(&W, params, options)
-    }
+#[cfg(feature = "proxy")]
+mod proxy_client {
+    use super::*;
+    use crate::api::huawei::{business_license, quota_invoice, vat_invoice};
+    use crate::api::operation::Wire;
+    use crate::api::tencent::{biz_license_ocr, verify_basic_biz_license, verify_biz_license};
+    use crate::js::proxy::ProxyClient;
+    use js_sys::Promise;
 
-    /// Verifies a business licence (basic fields) through the proxy.
-    #[wasm_bindgen(js_name = verifyBasicBizLicense, unchecked_return_type = "Promise<BasicBizLicenseResult>")]
-    pub fn verify_basic_biz_license(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "VerifyBasicBizLicenseParams")] params: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
-    ) -> Promise {
-        const W: Wire = verify_basic_biz_license::DESCRIPTOR.wire();
-        self.run(&W, params, options)
-    }
+    #[wasm_bindgen]
+    impl ProxyClient {
+        /// Recognises a fixed-amount invoice through the proxy; the image is
+        /// checked here first.
+        #[wasm_bindgen(js_name = recognizeQuotaInvoice, unchecked_return_type = "Promise<QuotaInvoiceResult>")]
+        pub fn recognize_quota_invoice(
+            &self,
+            #[wasm_bindgen(unchecked_param_type = "QuotaInvoiceParams")] params: JsValue,
+            #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
+        ) -> Promise {
+            const W: Wire = quota_invoice::DESCRIPTOR.wire();
+            self.run(&W, params, options)
+        }
 
-    /// Verifies a business licence with the detailed record through the proxy.
-    #[wasm_bindgen(js_name = verifyBizLicense, unchecked_return_type = "Promise<BizLicenseResult>")]
-    pub fn verify_biz_license(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "VerifyBizLicenseParams")] params: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
-    ) -> Promise {
-        const W: Wire = verify_biz_license::DESCRIPTOR.wire();
-        self.run(&W, params, options)
-    }
+        /// Verifies a business licence (basic fields) through the proxy.
+        #[wasm_bindgen(js_name = verifyBasicBizLicense, unchecked_return_type = "Promise<BasicBizLicenseResult>")]
+        pub fn verify_basic_biz_license(
+            &self,
+            #[wasm_bindgen(unchecked_param_type = "VerifyBasicBizLicenseParams")] params: JsValue,
+            #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
+        ) -> Promise {
+            const W: Wire = verify_basic_biz_license::DESCRIPTOR.wire();
+            self.run(&W, params, options)
+        }
 
-    /// Recognises a business licence through the proxy; the file is checked here first.
-    #[wasm_bindgen(js_name = recognizeBusinessLicense, unchecked_return_type = "Promise<BusinessLicenseResult>")]
-    pub fn recognize_business_license(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "BusinessLicenseParams")] params: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
-    ) -> Promise {
-        const W: Wire = business_license::DESCRIPTOR.wire();
-        self.run(&W, params, options)
-    }
+        /// Verifies a business licence with the detailed record through the proxy.
+        #[wasm_bindgen(js_name = verifyBizLicense, unchecked_return_type = "Promise<BizLicenseResult>")]
+        pub fn verify_biz_license(
+            &self,
+            #[wasm_bindgen(unchecked_param_type = "VerifyBizLicenseParams")] params: JsValue,
+            #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
+        ) -> Promise {
+            const W: Wire = verify_biz_license::DESCRIPTOR.wire();
+            self.run(&W, params, options)
+        }
 
-    /// Recognises a VAT invoice through the proxy; the file is checked here first.
-    #[wasm_bindgen(js_name = recognizeVatInvoice, unchecked_return_type = "Promise<VatInvoiceResult>")]
-    pub fn recognize_vat_invoice(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "VatInvoiceParams")] params: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
-    ) -> Promise {
-        const W: Wire = vat_invoice::DESCRIPTOR.wire();
-        self.run(&W, params, options)
-    }
+        /// Recognises a business licence through the proxy; the file is checked here first.
+        #[wasm_bindgen(js_name = recognizeBusinessLicense, unchecked_return_type = "Promise<BusinessLicenseResult>")]
+        pub fn recognize_business_license(
+            &self,
+            #[wasm_bindgen(unchecked_param_type = "BusinessLicenseParams")] params: JsValue,
+            #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
+        ) -> Promise {
+            const W: Wire = business_license::DESCRIPTOR.wire();
+            self.run(&W, params, options)
+        }
 
-    /// Reads the fields of a business licence photo through the proxy.
-    #[wasm_bindgen(js_name = bizLicenseOcr, unchecked_return_type = "Promise<BizLicenseOcrResult>")]
-    pub fn biz_license_ocr(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "BizLicenseOcrParams")] params: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
-    ) -> Promise {
-        const W: Wire = biz_license_ocr::DESCRIPTOR.wire();
-        self.run(&W, params, options)
+        /// Recognises a VAT invoice through the proxy; the file is checked here first.
+        #[wasm_bindgen(js_name = recognizeVatInvoice, unchecked_return_type = "Promise<VatInvoiceResult>")]
+        pub fn recognize_vat_invoice(
+            &self,
+            #[wasm_bindgen(unchecked_param_type = "VatInvoiceParams")] params: JsValue,
+            #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
+        ) -> Promise {
+            const W: Wire = vat_invoice::DESCRIPTOR.wire();
+            self.run(&W, params, options)
+        }
+
+        /// Reads the fields of a business licence photo through the proxy.
+        #[wasm_bindgen(js_name = bizLicenseOcr, unchecked_return_type = "Promise<BizLicenseOcrResult>")]
+        pub fn biz_license_ocr(
+            &self,
+            #[wasm_bindgen(unchecked_param_type = "BizLicenseOcrParams")] params: JsValue,
+            #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
+        ) -> Promise {
+            const W: Wire = biz_license_ocr::DESCRIPTOR.wire();
+            self.run(&W, params, options)
+        }
     }
 }
 

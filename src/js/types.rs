@@ -66,3 +66,69 @@ export function buildBizLicenseBody(bytes: Uint8Array | ArrayBuffer, fields?: Re
 /** Any JSON value. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 "#;
+
+// In every build: the page's core declares `fitImage` from its fitting chunk.
+#[wasm_bindgen(typescript_custom_section)]
+const TS_FIT: &str = r#"
+/** One encode `fitImage` tried. */
+export interface FitStep {
+  format: "jpeg" | "png";
+  /** Output size in pixels, upright. */
+  width: number;
+  height: number;
+  /** Output size over the displayed input size (at most 1). */
+  scale: number;
+  /** JPEG quality 0–1 (1 for PNG). */
+  quality: number;
+  /** Encoded size in bytes, and after base64. */
+  bytes: number;
+  base64: number;
+  /** Whether the base64 size is within the budget. */
+  fits: boolean;
+}
+
+/** Reported to `onProgress` after each encode. */
+export interface FitProgress extends FitStep {
+  /** 1-based number of this encode. */
+  step: number;
+  /** The most encodes a fit may take. */
+  of: number;
+  /** Same as `bytes`. */
+  size: number;
+}
+
+/** Options of `fitImage`. */
+export interface FitOptions {
+  /** Called after each encode. */
+  onProgress?: (progress: FitProgress) => void;
+  /** A base64 budget in bytes below the target's own (e.g. to leave room in a request). */
+  maxBase64Bytes?: number;
+  /** Aborts the fit: it rejects with an `OcrEdgeError` of kind `"aborted"` and its work stops. */
+  signal?: AbortSignal;
+  /**
+   * Loads libheif-js for HEIC/HEIF where the runtime cannot decode them
+   * (e.g. `() => import("libheif-js/wasm-bundle")` in a bundled app, so the
+   * bundler emits it as a chunk of its own). Without it, `libheif-js` is
+   * imported from `node_modules` the first time a HEIF arrives.
+   */
+  loadHeif?: () => Promise<unknown>;
+}
+
+/** The image to send, upright and within the target's limits. */
+export interface FitResult {
+  /** The result as a Blob (the input itself when untouched). */
+  blob: Blob;
+  /** The result's bytes (the input's own view when untouched and given as bytes). */
+  bytes: Uint8Array;
+  /** The probe of the result: orientation 1, sides and size within the limits. */
+  info: ImageInfo;
+  /** Every encode tried; empty when untouched. */
+  steps: FitStep[];
+  /** JPEG quality of the result (1 for PNG or untouched). */
+  quality: number;
+  /** Result size over the displayed input size (1 when untouched). */
+  scale: number;
+  /** True when the input already fitted and is returned as it was. */
+  untouched: boolean;
+}
+"#;

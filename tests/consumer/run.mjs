@@ -61,16 +61,18 @@ const jsFiles = files.filter((f) => f.endsWith(".js"));
 
 // Vite must have emitted the .wasm as a hashed asset and pointed the
 // bundle's `new URL(..., import.meta.url)` at it.
-await report("wasm emitted as an asset and referenced by the bundle", () => {
-  assert.equal(wasmFiles.length, 1, `wasm files in dist: ${wasmFiles}`);
-  const name = path.basename(wasmFiles[0]);
-  const src = fs.readFileSync(path.join(root, "pkg/web/ocr_edge_bg.wasm"));
-  assert.ok(fs.readFileSync(path.join(dist, wasmFiles[0])).equals(src), "the same bytes as pkg/web/ocr_edge_bg.wasm");
+await report("both wasm (the core's, the fitting chunk's) emitted as assets and referenced by the bundle", () => {
+  assert.equal(wasmFiles.length, 2, `wasm files in dist: ${wasmFiles}`);
   const js = jsFiles.map((f) => fs.readFileSync(path.join(dist, f), "utf8")).join("\n");
-  // Absent when the bundler dropped the entry's `await init(...)`, e.g.
-  // because package.json declares the package free of side effects.
-  assert.ok(js.includes(name), `no bundle names ${name}: the wasm would never be loaded`);
-  return `${wasmFiles[0]} (${src.length} bytes), ${jsFiles.length} js`;
+  return ["ocr_edge_bg.wasm", "fitting_bg.wasm"].map((pkgName) => {
+    const src = fs.readFileSync(path.join(root, "pkg/web", pkgName));
+    const file = wasmFiles.find((f) => fs.readFileSync(path.join(dist, f)).equals(src));
+    assert.ok(file, `no wasm in dist has the bytes of pkg/web/${pkgName}`);
+    // Absent when the bundler dropped the entry's loading, e.g. because
+    // package.json declares the package free of side effects.
+    assert.ok(js.includes(path.basename(file)), `no bundle names ${file}: the wasm would never be loaded`);
+    return `${file} (${src.length} bytes)`;
+  }).join(", ") + `, ${jsFiles.length} js`;
 });
 
 // A page must never hold cloud credentials: the browser build leaves the
@@ -151,11 +153,14 @@ try {
   });
   const text = await page.textContent("#result");
   const got = JSON.parse(text);
-  await report("the wasm was fetched as application/wasm", () => {
+  await report("the core's wasm and, on the first fitImage, the fitting chunk's, fetched once each as application/wasm", () => {
     const wasm = served.filter(([p]) => p.endsWith(".wasm"));
-    assert.equal(wasm.length, 1, JSON.stringify(served));
-    assert.deepEqual(wasm[0].slice(1), [200, "application/wasm"]);
-    return wasm[0][0];
+    assert.equal(wasm.length, 2, JSON.stringify(served));
+    for (const w of wasm) assert.deepEqual(w.slice(1), [200, "application/wasm"]);
+    return wasm.map((w) => w[0]).join(", ");
+  });
+  await report("fitImage in the DOM", () => {
+    assert.deepEqual(got.fit, { untouched: true, width: 64 });
   });
   await report("probeImage in the DOM", () => {
     assert.equal(got.error, undefined, got.error);

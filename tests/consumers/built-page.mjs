@@ -6,15 +6,17 @@ import http from "node:http";
 import assert from "node:assert/strict";
 
 // A page as a user writes it: fetch a photo, probe it (async: it waits for
-// the wasm, so no init() is needed), check it, show the JSON. With
+// the wasm, so no init() is needed), check it, fit it (which loads the
+// fitting chunk), show the JSON. With
 // `proxy: true` it also sends the photo through ProxyClient to the worker
 // named in the page's query (?proxy=URL&token=T), one real call.
-export const pageSource = (ts, { proxy = false } = {}) => `import { probeBlob, checkImage${proxy ? ", ProxyClient" : ""}${ts ? ", type ImageInfo, type CheckResult" : ""} } from "ocr-edge";
+export const pageSource = (ts, { proxy = false } = {}) => `import { probeBlob, checkImage, fitImage${proxy ? ", ProxyClient" : ""}${ts ? ", type ImageInfo, type CheckResult" : ""} } from "ocr-edge";
 const out = document.getElementById("result")${ts ? "!" : ""};
 fetch("./fixture.jpg").then((r) => r.blob()).then(async (blob) => {
   const probe${ts ? ": ImageInfo" : ""} = await probeBlob(blob);
   const check${ts ? ": CheckResult" : ""} = checkImage(new Uint8Array(await blob.arrayBuffer()), "huawei.quotaInvoice");
-  const answer = { probe, check, tencent: checkImage(probe, "tencent.bizLicense") };
+  const fitted = await fitImage(blob, "huawei.quotaInvoice");
+  const answer = { probe, check, tencent: checkImage(probe, "tencent.bizLicense"), fit: { untouched: fitted.untouched, info: fitted.info } };
 ${proxy ? `  const q = new URLSearchParams(location.search);
   const client = new ProxyClient({ baseUrl: q.get("proxy"), token: q.get("token") });
   const invoice = await client.recognizeQuotaInvoice({ image: blob });
@@ -42,15 +44,16 @@ const serve = async (dist, port = 0) => {
   await new Promise((r) => server.listen(port, "127.0.0.1", r));
   return server;
 };
-// Checks a built page (in `dist`, from the project `dir`): one .wasm
-// emitted with the tarball's bytes, no signing client in the output, and in
+// Checks a built page (in `dist`, from the project `dir`): the core's and
+// the fitting chunk's .wasm emitted with the tarball's bytes, no signing client in the output, and in
 // Chromium the page's answer equal to `expected`, the wasm served as
 // application/wasm, nothing fetched from outside loopback, no page error.
 export const checkBuilt = async (browser, dir, dist, expected, { port = 0, query = "" } = {}) => {
   const files = fs.readdirSync(dist, { recursive: true }).map(String).filter((f) => fs.statSync(path.join(dist, f)).isFile());
   const wasmFiles = files.filter((f) => f.endsWith(".wasm"));
-  assert.equal(wasmFiles.length, 1, `wasm files emitted: ${wasmFiles}`);
-  assert.ok(fs.readFileSync(path.join(dist, wasmFiles[0])).equals(fs.readFileSync(path.join(dir, "node_modules/ocr-edge/web/ocr_edge_bg.wasm"))), "the emitted wasm is the tarball's");
+  const tarball = ["ocr_edge_bg.wasm", "fitting_bg.wasm"].map((f) => fs.readFileSync(path.join(dir, "node_modules/ocr-edge/web", f)));
+  const emitted = wasmFiles.map((f) => tarball.findIndex((b) => b.equals(fs.readFileSync(path.join(dist, f))))).sort();
+  assert.deepEqual(emitted, [0, 1], `wasm files emitted: ${wasmFiles}, each the tarball's`);
   const leaks = files.flatMap((f) => MARKERS.filter((m) => fs.readFileSync(path.join(dist, f)).includes(m)).map((m) => `${f}: ${m}`));
   assert.deepEqual(leaks, [], "no signing client in the bundle");
   const server = await serve(dist, port);
@@ -75,10 +78,10 @@ export const checkBuilt = async (browser, dir, dist, expected, { port = 0, query
     assert.equal(got.error, undefined, got.error);
     assert.deepEqual(got, expected, "the page's probe and check equal Node's");
     assert.equal(got.probe.format, "jpeg");
-    assert.deepEqual(wasm, [[200, "application/wasm"]], "the wasm fetched once, as application/wasm");
+    assert.deepEqual(wasm, [[200, "application/wasm"], [200, "application/wasm"]], "each wasm fetched once, as application/wasm");
     assert.deepEqual(outside, [], "nothing fetched from outside loopback");
     assert.deepEqual(problems, []);
-    return `${wasmFiles[0]}; probe ${got.probe.width}x${got.probe.height} ${got.probe.format}, check ok=${got.check.ok}${got.invoice ? `; invoice ${got.invoice.number} through the worker` : ""}`;
+    return `${wasmFiles.join(", ")}; probe ${got.probe.width}x${got.probe.height} ${got.probe.format}, check ok=${got.check.ok}${got.invoice ? `; invoice ${got.invoice.number} through the worker` : ""}`;
   } finally {
     await page.close();
     server.close();

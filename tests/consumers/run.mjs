@@ -19,6 +19,7 @@ import path from "node:path";
 import net from "node:net";
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
+import { pathToFileURL } from "node:url";
 import { createRequire } from "node:module";
 import { checkBuilt, html, pageSource } from "./built-page.mjs";
 
@@ -146,9 +147,11 @@ if (want("vite dev")) {
     // index.html says "pending" until main.js answers.
     await page.waitForFunction(() => document.getElementById("result")?.textContent !== "pending", null, { timeout: 60000 });
     const result = JSON.parse(await page.textContent("#result"));
-    if (result.error || result.probe?.width !== 64 || result.check?.ok !== true) throw new Error(JSON.stringify(result));
-    if (!wasm.some((w) => w.includes("application/wasm"))) throw new Error(`no wasm served: ${wasm}`);
-    console.log(`ok consumers vite dev (no config): probe and check in Chromium; wasm ${wasm.join(", ")}`);
+    if (result.error || result.probe?.width !== 64 || result.check?.ok !== true || result.fit?.untouched !== true) throw new Error(JSON.stringify(result));
+    for (const name of ["ocr_edge_bg.wasm", "fitting_bg.wasm"]) {
+      if (!wasm.some((w) => w.includes(name) && w.includes("application/wasm"))) throw new Error(`no ${name} served: ${wasm}`);
+    }
+    console.log(`ok consumers vite dev (no config): probe, check and fit in Chromium; wasm ${wasm.join(", ")}`);
   } catch (e) {
     failed++;
     console.log(`FAIL consumers vite dev: ${e.message}`);
@@ -162,10 +165,12 @@ if (want("vite dev")) {
 const fixture = path.join(root, "tests/fixtures/images/jpeg-cmyk.jpg");
 const nodeLib = createRequire(path.join(work, "node22/package.json"))("ocr-edge");
 const fixtureBytes = new Uint8Array(fs.readFileSync(fixture));
+const nodeFit = await (await import(pathToFileURL(path.join(work, "node22/node_modules/ocr-edge/fit-node/index.mjs")).href)).fitImage(fixtureBytes, "huawei.quotaInvoice");
 const expected = JSON.parse(JSON.stringify({
   probe: nodeLib.probeImage(fixtureBytes),
   check: nodeLib.checkImage(fixtureBytes, "huawei.quotaInvoice"),
   tencent: nodeLib.checkImage(nodeLib.probeImage(fixtureBytes), "tencent.bizLicense"),
+  fit: { untouched: nodeFit.untouched, info: nodeFit.info },
 }));
 
 const tsc = (dir, config) => execFileSync(process.execPath, [tool("typescript/bin/tsc"), "-p", config], { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
@@ -342,7 +347,7 @@ for (const format of ["esm", "iife"]) {
       encoding: "utf8",
       stdio: ["ignore", "pipe", "pipe"],
     });
-    fs.copyFileSync(path.join(dir, "node_modules/ocr-edge/web/ocr_edge_bg.wasm"), path.join(dist, "ocr_edge_bg.wasm"));
+    for (const f of ["ocr_edge_bg.wasm", "fitting_bg.wasm"]) fs.copyFileSync(path.join(dir, "node_modules/ocr-edge/web", f), path.join(dist, f));
     fs.writeFileSync(path.join(dist, "index.html"), html(format === "esm" ? `<script type="module" src="main.js"></script>` : `<script src="main.js"></script>`));
     fs.copyFileSync(fixture, path.join(dist, "fixture.jpg"));
     const token = nodeLib.issueCaptureToken(workerSecret, { scope: "huawei.quotaInvoice", ttlSeconds: 300 });

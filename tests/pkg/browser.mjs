@@ -127,9 +127,34 @@ try {
     await page.evaluate(async (base) => {
       const api = await import(`${base}/node_modules/.vite/deps/index.js`);
       await api.init();
-      return ["vite dev layout: wasm found in the package", api.probeImage(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 20, 0, 0, 0, 30, 8, 2, 0, 0, 0])).width, 20];
+      const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 20, 0, 0, 0, 30, 8, 2, 0, 0, 0]);
+      const fit = await api.fitImage(png, "huawei.quotaInvoice");
+      return ["vite dev layout: both wasm found in the package", [api.probeImage(png).width, fit.untouched], [20, true]];
+    }, base),
+    await page.evaluate(async (base) => {
+      const api = await import(`${base}/nowasm/web/index.js?fit`);
+      const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 20, 0, 0, 0, 30, 8, 2, 0, 0, 0]);
+      const seen = (e) => [e.code, e.message.includes(`${base}/nowasm/web/fitting_bg.wasm`)];
+      return ["fitting chunk missing: typed error naming its URL, each call", [await api.fitImage(png, "huawei.quotaInvoice").then(() => "fitted", seen), await api.fitImage(png, "huawei.quotaInvoice").then(() => "fitted", seen)], [["wasm.not_found", true], ["wasm.not_found", true]]];
     }, base),
   );
+  // The fitting chunk is fetched on the first fitImage only, and once.
+  const lazy = await browser.newPage();
+  const fetched = [];
+  lazy.on("request", (r) => r.url().endsWith(".wasm") && fetched.push(path.basename(new URL(r.url()).pathname)));
+  await lazy.goto(`${base}/tests/pkg/blank.html`);
+  const lazyRun = await lazy.evaluate(async (base) => {
+    const api = await import(`${base}/pkg/web/index.js`);
+    await api.init();
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 20, 0, 0, 0, 30, 8, 2, 0, 0, 0]);
+    api.checkImage(png, "huawei.quotaInvoice");
+    const before = performance.getEntriesByType("resource").filter((e) => e.name.endsWith(".wasm")).length;
+    const fits = await Promise.all([api.fitImage(png, "huawei.quotaInvoice"), api.fitImage(png, "tencent.bizLicense")]);
+    await api.fitImage(new Blob([png]), "huawei.quotaInvoice");
+    return [before, fits.map((f) => f.untouched)];
+  }, base);
+  await lazy.close();
+  rows.push(["fitting chunk: fetched on the first fitImage, once", [lazyRun, fetched], [[1, [true, true]], ["ocr_edge_bg.wasm", "fitting_bg.wasm"]]]);
   for (const [what, actual, expected] of rows) {
     const ok = JSON.stringify(actual) === JSON.stringify(expected);
     if (!ok) failed++;

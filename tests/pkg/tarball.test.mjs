@@ -42,8 +42,8 @@ test("each wasm ships once", () => {
   }
   const twice = [...byHash.values()].filter((names) => names.length > 1);
   assert.deepEqual(twice, [], "the same wasm under two names");
-  // The full build, the browser build and the fitter: three, no more.
-  assert.deepEqual(wasm.sort(), ["edge/ocr_edge_bg.wasm", "fit/ocr_edge_fit_bg.wasm", "web/ocr_edge_bg.wasm"]);
+  // The full build, the page's core and fitting chunk, and the fitter: four, no more.
+  assert.deepEqual(wasm.sort(), ["edge/ocr_edge_bg.wasm", "fit/ocr_edge_fit_bg.wasm", "web/fitting_bg.wasm", "web/ocr_edge_bg.wasm"]);
 });
 
 // "about N KB" / "N MB" in the npm README against the files (KB = 1024 B).
@@ -62,6 +62,7 @@ test("the sizes the npm README states are the ones shipped", () => {
   const page = ["web/ocr_edge_bg.wasm", "web/ocr_edge.js", "web/index.js", "web/errors.js"];
   near("page download, KB gzipped", gz(page), claim(/about (\d+) KB gzipped \(the browser wasm/));
   near("page download, KB raw", raw(page), claim(/glue, (\d+) KB raw\)/));
+  near("fitting chunk, KB gzipped", gz(["web/fitting_bg.wasm", "web/fitting.js"]), claim(/about (\d+) KB more on the first `fitImage`/));
   near("fitter, KB gzipped", gz(["fit/ocr_edge_fit_bg.wasm", "fit/ocr_edge_fit.js", "fit/index.js"]), claim(/ocr-edge\/fit`, about (\d+) KB gzipped/));
   near("server build, KB gzipped", gz(["edge/ocr_edge_bg.wasm", "edge/ocr_edge.js"]), claim(/signing clients \(about (\d+) KB gzipped\)/));
   near("tarball, MB", packed.size / 2 ** 20, claim(/tarball is about ([\d.]+) MB/));
