@@ -47,8 +47,11 @@ pub struct Extras {
 impl Extras {
     /// Reads `fetch`, `onRetry` and `headers` from the client's options.
     pub fn from_js(options: &JsValue) -> Result<Extras> {
-        let hooks =
-            Hooks { fetch: opt_fn(options, "fetch")?, on_retry: opt_fn(options, "onRetry")? };
+        let hooks = Hooks {
+            fetch: opt_fn(options, "fetch")?,
+            on_retry: opt_fn(options, "onRetry")?,
+            cors_probe: None,
+        };
         Ok(Extras { hooks, headers: extra_headers(options)? })
     }
 }

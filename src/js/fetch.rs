@@ -1,6 +1,6 @@
-//! The global `fetch` under a deadline, and the timers it needs: shared by
-//! the signing clients' transport and the proxy client, in every runtime
-//! (browsers, Node, workers), so neither reaches for `window`.
+//! The global `fetch` under a deadline, and the timers it needs, for
+//! `js::transport` in every runtime (browsers, Node, workers), so nothing
+//! reaches for `window`.
 
 use std::future::Future;
 
@@ -34,26 +34,11 @@ pub async fn sleep(ms: f64, abort: &Abort) -> Result<()> {
     Ok(())
 }
 
-/// `fetch(url, init)`, then `read` of its response, both aborted through
-/// one `AbortController` when `timeout_ms` runs out or `abort` fires (the
-/// caller tells the two apart with `abort.is_aborted()`).
-pub fn fetch_within<'a, T, F, Fut>(
-    url: &'a str,
-    init: &'a Object,
-    timeout_ms: f64,
-    abort: &'a Abort,
-    read: F,
-) -> impl Future<Output = std::result::Result<T, JsValue>> + 'a
-where
-    T: 'a,
-    F: FnOnce(web_sys::Response) -> Fut + 'a,
-    Fut: Future<Output = std::result::Result<T, JsValue>> + 'a,
-{
-    fetch_by(|| global_fn("fetch"), url, init, timeout_ms, abort, read)
-}
-
-/// [`fetch_within`] through the `fetch` that `pick` returns (a caller's own,
-/// on the signing clients). A closure, so the page's build keeps one copy.
+/// `fetch(url, init)` through the `fetch` that `pick` returns (the global
+/// one, or a caller's own on the signing clients), then `read` of its
+/// response, both aborted through one `AbortController` when `timeout_ms`
+/// runs out or `abort` fires (the caller tells the two apart with
+/// `abort.is_aborted()`).
 pub async fn fetch_by<T, F, Fut>(
     pick: impl FnOnce() -> Result<Function>,
     url: &str,

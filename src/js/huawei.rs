@@ -95,7 +95,7 @@ impl Config {
             Auth::AkSk(creds) => (HuaweiAuth::AkSk(creds), self.settings.now_secs()?),
         };
         let out = sign_huawei(prepared, &endpoint, auth, &self.project_id, now)?;
-        let body = (!prepared.body.is_empty()).then(|| Uint8Array::from(&prepared.body[..]));
+        let body = (!prepared.body.is_empty()).then(|| Uint8Array::from(&prepared.body[..]).into());
         Ok(Request { method: out.method, url: out.url, headers: out.headers, body })
     }
 
@@ -107,7 +107,7 @@ impl Config {
         parse: impl Fn(u16, Option<&str>, &[u8]) -> Result<T>,
     ) -> Result<(T, u32)> {
         let req = self.sign(&prepared, endpoint)?;
-        let parse = |r: &Response| parse(r.status, r.header("x-request-id"), &r.body);
+        let parse = |r: &Response| parse(r.status, r.header("x-request-id").as_deref(), &r.body);
         call_with(req, &self.settings, &self.extras, prepared.idempotent, abort, parse).await
     }
 }

@@ -25,7 +25,7 @@ mod params;
 pub mod proxy;
 #[cfg(feature = "clients")]
 pub mod tencent;
-#[cfg(feature = "clients")]
+#[cfg(feature = "proxy")]
 pub mod transport;
 mod types;
 #[cfg(feature = "clients")]

@@ -18,7 +18,7 @@ use js_sys::{Array, Object, Promise, Uint8Array};
 use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use wasm_bindgen_futures::future_to_promise;
 
 use crate::api::input::{ensure_ok, image_body};
 use crate::api::operation::Wire;
@@ -27,10 +27,10 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::image::{check_with, Megabytes};
 use crate::js::abort::Abort;
 use crate::js::convert::{as_bytes_view, get, json_value, set, wrong_type};
-use crate::js::fetch::{fetch_within, sleep};
 use crate::js::image::megabytes_from_js;
 use crate::js::image::{probe_blob_inner, probe_view};
-use crate::retry::{next_delay, Outcome, Policy, Safety};
+use crate::js::transport::{self, Hooks, Options, Request, Response};
+use crate::retry::{parse_retry_after, Outcome, Policy, Safety};
 
 /// Default overall deadline of one call, retries included.
 const DEFAULT_TIMEOUT_MS: f64 = 60_000.0;
@@ -202,7 +202,7 @@ fn kind_from(s: &str) -> ErrorKind {
 }
 
 /// The worker's JSON error as the same `OcrEdgeError` the direct clients throw.
-fn error_from_worker(status: u16, body: &JsValue) -> JsValue {
+fn error_from_worker(status: u16, body: &JsValue, attempts: u32) -> JsValue {
     let e = get(body, "error");
     let Some(code) = get(&e, "code").as_string() else {
         let err = Error::new(
@@ -210,13 +210,15 @@ fn error_from_worker(status: u16, body: &JsValue) -> JsValue {
             format!("http.{status}"),
             format!("the proxy answered {status} without a JSON error"),
         )
-        .with_status(status);
+        .with_status(status)
+        .with_attempts(attempts);
         return crate::js::error::to_js(&err);
     };
     let kind = kind_from(&get(&e, "kind").as_string().unwrap_or_default());
     let mut err = Error::new(kind, code, get(&e, "message").as_string().unwrap_or_default())
         .with_status(get(&e, "status").as_f64().map_or(status, |s| s as u16))
-        .with_retryable(get(&e, "retryable").as_bool().unwrap_or(false));
+        .with_retryable(get(&e, "retryable").as_bool().unwrap_or(false))
+        .with_attempts(attempts);
     if let Some(id) = get(&e, "requestId").as_string() {
         err = err.with_request_id(id);
     }
@@ -228,137 +230,67 @@ fn error_from_worker(status: u16, body: &JsValue) -> JsValue {
     js
 }
 
-/// One attempt; `Ok((status, retry_after, parsed JSON or null))`.
-async fn attempt(
-    url: &str,
-    init: &Object,
-    timeout_ms: f64,
-    abort: &Abort,
-) -> std::result::Result<(u16, Option<String>, JsValue), JsValue> {
-    fetch_within(url, init, timeout_ms, abort, |resp| async move {
-        let retry_after = resp.headers().get("retry-after").ok().flatten();
-        let text = JsFuture::from(resp.text()?).await?.as_string().unwrap_or_default();
-        let json = if text.is_empty() {
-            JsValue::NULL
-        } else {
-            js_sys::JSON::parse(&text).unwrap_or(JsValue::NULL)
-        };
-        Ok((resp.status(), retry_after, json))
-    })
-    .await
+/// The worker's answer as JSON, or null when it is empty or not JSON.
+fn answer_json(r: &Response) -> JsValue {
+    if r.body.is_empty() {
+        return JsValue::NULL;
+    }
+    let text = std::str::from_utf8(&r.body).unwrap_or_default();
+    js_sys::JSON::parse(text).unwrap_or(JsValue::NULL)
+}
+
+/// Whether to resend: what the worker's error says (`retryable`), else 5xx.
+fn outcome(r: &Response) -> Outcome {
+    if (200..300).contains(&r.status) {
+        return Outcome::Final;
+    }
+    let retryable =
+        get(&get(&answer_json(r), "error"), "retryable").as_bool().unwrap_or(r.status >= 500);
+    match (r.status, retryable) {
+        (429, true) => Outcome::Throttled,
+        (_, true) => Outcome::ServerError,
+        _ => Outcome::Final,
+    }
 }
 
 impl Settings {
-    /// After a failed fetch: whether the worker answers a plain no-cors
-    /// request (an opaque answer, status 0), so the failure was the page's
-    /// origin refused, not the network. Outside browsers none is opaque.
-    async fn cors_refused(&self, remaining: f64, abort: &Abort) -> bool {
-        let init = Object::new();
-        set(&init, "mode", &"no-cors".into());
-        // Through `attempt`, not a fetch of its own: one copy of the fetch code.
-        matches!(attempt(&self.base, &init, remaining, abort).await, Ok((0, _, _)))
-    }
-
-    /// Sends with retries on throttling and transient failures (the OCR
-    /// operations are idempotent), within the overall deadline.
-    /// `key` is sent as `Idempotency-Key` on every attempt, so the worker
-    /// answers a resend with the first call's answer.
+    /// Sends through the one transport, with retries on throttling and
+    /// transient failures (the OCR operations are idempotent) within the
+    /// overall deadline. `key` is sent as `Idempotency-Key` on every
+    /// attempt, so the worker answers a resend with the first call's answer.
     async fn send(
         &self,
         out: Outbound,
         key: Option<String>,
         abort: &Abort,
     ) -> std::result::Result<JsValue, JsValue> {
-        let url = format!("{}{}", self.base, out.path);
-        let init = Object::new();
-        set(&init, "method", &"POST".into());
-        let headers = Object::new();
-        set(&headers, "Authorization", &format!("Bearer {}", self.token).into());
-        set(&headers, "Content-Type", &out.content_type.into());
+        let mut headers = vec![
+            ("Authorization".to_owned(), format!("Bearer {}", self.token)),
+            ("Content-Type".to_owned(), out.content_type.to_owned()),
+        ];
         if let Some(k) = key {
-            set(&headers, "Idempotency-Key", &k.into());
+            headers.push(("Idempotency-Key".to_owned(), k));
         }
-        set(&init, "headers", &headers);
-        set(&init, "body", &out.body);
-        let policy = Policy { max_retries: self.max_retries, ..Policy::default() };
-        let deadline = js_sys::Date::now() + self.timeout_ms;
-        let mut n = 0u32;
-        loop {
-            abort.check()?;
-            let remaining = deadline - js_sys::Date::now();
-            let timed_out = || -> JsValue {
-                let e = Error::new(
-                    ErrorKind::Timeout,
-                    "timeout",
-                    // Whole milliseconds: float formatting would add 15 KB to the bundle.
-                    format!("no answer within {} ms", self.timeout_ms as u64),
-                );
-                e.with_retryable(true).into()
-            };
-            if remaining <= 0.0 {
-                return Err(timed_out());
-            }
-            let (outcome, retry_after, result) = match attempt(&url, &init, remaining, abort).await
-            {
-                Ok((status, _, json)) if (200..300).contains(&status) => return Ok(json),
-                Ok((status, ra, json)) => {
-                    let retryable =
-                        get(&get(&json, "error"), "retryable").as_bool().unwrap_or(status >= 500);
-                    let outcome = match (status, retryable) {
-                        (429, true) => Outcome::Throttled,
-                        (_, true) => Outcome::ServerError,
-                        _ => Outcome::Final,
-                    };
-                    // The worker sends delta-seconds; an HTTP date is not read here
-                    // (its parser costs the page's bundle 1 KB gzip): the backoff decides.
-                    let ra = ra
-                        .and_then(|v| v.trim().parse::<u64>().ok())
-                        .map(|s| s.saturating_mul(1000));
-                    (outcome, ra, Err(error_from_worker(status, &json)))
-                }
-                Err(_) if abort.is_aborted() => return Err(abort.error().into()),
-                Err(_) if js_sys::Date::now() >= deadline => return Err(timed_out()),
-                // Final: the same origin is refused the same way on every retry.
-                Err(_) if self.cors_refused(remaining, abort).await => {
-                    return Err(Error::new(
-                        ErrorKind::Network,
-                        "network.cors",
-                        "the worker answers, but not to this page (CORS): add the page's origin to its ALLOWED_ORIGINS",
-                    )
-                    .with_attempts(n + 1)
-                    .into())
-                }
-                Err(_) => {
-                    let e = Error::new(
-                        ErrorKind::Network,
-                        "network.failed",
-                        "the proxy could not be reached",
-                    )
-                    .with_retryable(true);
-                    (Outcome::Network, None, Err(e.into()))
-                }
-            };
-            let left = (deadline - js_sys::Date::now()).max(0.0) as u64;
-            match next_delay(
-                &policy,
-                Safety::Idempotent,
-                n,
-                outcome,
-                retry_after,
-                left,
-                js_sys::Math::random(),
-            ) {
-                Some(wait) => sleep(wait as f64, abort).await?,
-                None => {
-                    // The wait the worker asked for, for a caller that retries later.
-                    if let (Err(e), Some(ms)) = (&result, retry_after) {
-                        set(e.unchecked_ref(), "retryAfterMs", &(ms as f64).into());
-                    }
-                    return result;
-                }
-            }
-            n += 1;
+        let url = format!("{}{}", self.base, out.path);
+        let req = Request { method: "POST", url, headers, body: Some(out.body) };
+        let opts = Options {
+            timeout_ms: self.timeout_ms,
+            policy: Policy { max_retries: self.max_retries, ..Policy::default() },
+            safety: Safety::Idempotent,
+        };
+        let hooks = Hooks { cors_probe: Some(self.base.clone()), ..Hooks::default() };
+        let (resp, attempts) = transport::send(&req, &opts, abort, &hooks, outcome).await?;
+        let json = answer_json(&resp);
+        if (200..300).contains(&resp.status) {
+            return Ok(json);
         }
+        let e = error_from_worker(resp.status, &json, attempts);
+        // The wait the worker asked for, for a caller that retries later.
+        let now = js_sys::Date::now() as u64;
+        if let Some(ms) = resp.header("retry-after").and_then(|v| parse_retry_after(&v, now)) {
+            set(e.unchecked_ref(), "retryAfterMs", &(ms as f64).into());
+        }
+        Err(e)
     }
 }
 

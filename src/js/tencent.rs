@@ -44,7 +44,7 @@ impl Config {
         let now = self.settings.now_secs()?;
         let out =
             sign_tencent(prepared, &endpoint, &self.credentials, self.language.as_deref(), now)?;
-        let body = Some(Uint8Array::from(&prepared.body[..]));
+        let body = Some(Uint8Array::from(&prepared.body[..]).into());
         Ok(Request { method: out.method, url: out.url, headers: out.headers, body })
     }
 
@@ -69,7 +69,8 @@ impl Config {
         let req = self.sign(&prepared)?;
         let idempotent = prepared.idempotent;
         drop(prepared);
-        let parse = |r: &Response| (d.answer)(r.status, r.header("x-request-id"), &r.body);
+        let parse =
+            |r: &Response| (d.answer)(r.status, r.header("x-request-id").as_deref(), &r.body);
         let (json, attempts) =
             call_with(req, &self.settings, &self.extras, idempotent, &abort, parse).await?;
         result_to_js(json, attempts)

@@ -1,12 +1,11 @@
 //! The only I/O in the crate: the global `fetch` (browsers, Node 18+,
 //! workers), an overall deadline through `AbortController`, and retries as
 //! [`crate::retry`] decides. Outbound is bounded: redirects are refused, not
-//! followed, and answers are read up to a cap (the worker and the signing
-//! clients share this path).
+//! followed, and answers are read up to a cap. The signing clients, the edge
+//! worker and the page's `ProxyClient` all send through [`send`].
 
-use js_sys::{Array, Function, Object, Reflect, Uint8Array};
+use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
 use super::abort::Abort;
 use super::convert::set;
@@ -22,24 +21,25 @@ pub struct Request {
     pub url: String,
     /// Headers, as signed.
     pub headers: Vec<(String, String)>,
-    /// Body bytes, if any.
-    pub body: Option<Uint8Array>,
+    /// The body, if any: a `Uint8Array`, or a `Blob` that the runtime
+    /// streams from disk.
+    pub body: Option<JsValue>,
 }
 
 /// An answer: status, the headers the parsers need, and the whole body.
 pub struct Response {
     /// HTTP status.
     pub status: u16,
-    /// Response headers, names lower-cased.
-    pub headers: Vec<(String, String)>,
+    /// The response's headers, read by name when needed, not copied.
+    pub headers: web_sys::Headers,
     /// The body bytes.
     pub body: Vec<u8>,
 }
 
 impl Response {
-    /// The first header of that (lower-case) name.
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    /// The header of that name (several joined by `, `, as `fetch` does).
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers.get(name).ok().flatten()
     }
 }
 
@@ -61,6 +61,11 @@ pub struct Hooks {
     pub fetch: Option<Function>,
     /// Told before each retry: `{ attempt, delayMs, status, code }`.
     pub on_retry: Option<Function>,
+    /// A page's client: after a request got no answer, a `no-cors` request
+    /// to this URL tells an origin the server refuses (an opaque answer)
+    /// from a network failure. The first ends the call as `network.cors`:
+    /// every retry would be refused the same way.
+    pub cors_probe: Option<String>,
 }
 
 impl Hooks {
@@ -83,8 +88,40 @@ fn now_ms() -> f64 {
 }
 
 fn timeout_error(timeout_ms: f64) -> Error {
-    Error::new(ErrorKind::Timeout, "timeout", format!("no answer within {timeout_ms} ms"))
+    // Whole milliseconds: float formatting would weigh 15 KB on the page.
+    let ms = timeout_ms as u64;
+    Error::new(ErrorKind::Timeout, "timeout", format!("no answer within {ms} ms"))
         .with_retryable(true)
+}
+
+fn cors_error() -> Error {
+    Error::new(
+        ErrorKind::Network,
+        "network.cors",
+        "the server answers, but not to this page (CORS): add the page's origin to its ALLOWED_ORIGINS",
+    )
+}
+
+/// Whether the hooks' CORS probe says the origin was refused.
+async fn cors_probe_refused(hooks: &Hooks, remaining_ms: f64, abort: &Abort) -> bool {
+    match &hooks.cors_probe {
+        Some(url) => cors_refused(url, remaining_ms, abort, hooks).await,
+        None => false,
+    }
+}
+
+/// Whether `url` answers a `no-cors` request with an opaque answer (status
+/// 0): then the failed request was this page's origin refused. Outside
+/// browsers no answer is opaque.
+async fn cors_refused(url: &str, remaining_ms: f64, abort: &Abort, hooks: &Hooks) -> bool {
+    let init = Object::new();
+    set(&init, "mode", &"no-cors".into());
+    let pick = || hooks.fetch.clone().map_or_else(|| global_fn("fetch"), Ok);
+    let status = fetch_by(pick, url, &init, remaining_ms, abort, |resp| async move {
+        discard(&resp);
+        Ok(resp.status())
+    });
+    matches!(status.await, Ok(0))
 }
 
 /// The most bytes of a success answer read (decoded); past it, `response.too_large`.
@@ -148,16 +185,7 @@ async fn attempt(
             Capped::Body(b) => b,
             Capped::TooLarge => return Ok(Err(too_large_error(cap))),
         };
-        let mut headers = Vec::new();
-        let iter = js_sys::try_iter(&resp.headers())?.ok_or_else(|| JsValue::from("headers"))?;
-        for pair in iter {
-            let pair: Array = pair?.unchecked_into();
-            headers.push((
-                pair.get(0).as_string().unwrap_or_default().to_ascii_lowercase(),
-                pair.get(1).as_string().unwrap_or_default(),
-            ));
-        }
-        Ok(Ok(Response { status, headers, body }))
+        Ok(Ok(Response { status, headers: resp.headers(), body }))
     })
     .await
 }
@@ -186,12 +214,15 @@ pub async fn send(
             Ok(Err(refused)) => return Err(refused.with_attempts(n + 1)),
             Ok(Ok(resp)) => {
                 let ra =
-                    resp.header("retry-after").and_then(|v| parse_retry_after(v, now_ms() as u64));
+                    resp.header("retry-after").and_then(|v| parse_retry_after(&v, now_ms() as u64));
                 (classify(&resp), ra, Ok(resp))
             }
             Err(_) if abort.is_aborted() => return Err(abort.error().with_attempts(n + 1)),
             Err(_) if now_ms() >= deadline => {
                 return Err(timeout_error(opts.timeout_ms).with_attempts(n + 1))
+            }
+            Err(_) if cors_probe_refused(hooks, deadline - now_ms(), abort).await => {
+                return Err(cors_error().with_attempts(n + 1))
             }
             Err(e) => {
                 let detail = Reflect::get(&e, &"message".into())

@@ -723,6 +723,7 @@ async fn send(
 ) -> std::result::Result<Reply, Failure> {
     let (body, hash) = upstream_body(prepared, image).await;
     let out = handler::sign_hashed(cfg, a.route, prepared, now_secs, hash.as_ref())?;
+    let body = body.map(JsValue::from);
     let req = Request { method: out.method, url: out.url, headers: out.headers, body };
     // A billed recognition is never sent twice by the worker: a reset or a
     // 5xx may come after the provider did (and billed) the work.
@@ -738,7 +739,7 @@ async fn send(
     };
     let route = a.route;
     let parse = |r: &transport::Response| {
-        handler::parse_answer(route, r.status, r.header("x-request-id"), &r.body)
+        handler::parse_answer(route, r.status, r.header("x-request-id").as_deref(), &r.body)
     };
     let hooks = transport::Hooks::default();
     // The last answer classified is the one returned: parsed once, kept.
@@ -766,7 +767,7 @@ async fn send(
             }
             // The provider's own wait, passed on (a second at least).
             let now = js_sys::Date::now().max(0.0) as u64;
-            let ms = resp.header("retry-after").and_then(|v| parse_retry_after(v, now));
+            let ms = resp.header("retry-after").and_then(|v| parse_retry_after(&v, now));
             Err(f.with_retry_after(ms.map_or(1, |ms| ms.div_ceil(1000).max(1))))
         }
     }
