@@ -7,6 +7,15 @@ export const NODE_METHODS = {
   ours: (ours, bytes) => ours.buildQuotaInvoiceBody(bytes),
   // Native base64 alone: the floor any body builder must pay.
   "Buffer base64": (_, bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("base64"),
+  // The careful hand-written body: native base64 written into one exact-size buffer.
+  "Buffer base64 into one buffer": (_, bytes) => {
+    const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("base64");
+    const out = Buffer.allocUnsafe(12 + text.length);
+    out.write('{"image":"', 0, "latin1");
+    out.write(text, 10, "latin1");
+    out.write('"}', 10 + text.length, "latin1");
+    return out;
+  },
   // What users write: base64, JSON.stringify, then the UTF-8 bytes http sends.
   "base64+JSON.stringify+encode": (_, bytes) =>
     Buffer.from(JSON.stringify({ image: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("base64") })),
@@ -35,6 +44,15 @@ export function browserMethods() {
   };
   if (typeof Uint8Array.prototype.toBase64 === "function") {
     m["toBase64"] = async (_, bytes) => bytes.toBase64();
+    // The careful hand-written body: native base64 written into one exact-size buffer.
+    m["toBase64 into one buffer"] = async (_, bytes) => {
+      const text = bytes.toBase64();
+      const out = new Uint8Array(12 + text.length);
+      enc.encodeInto('{"image":"', out);
+      enc.encodeInto(text, out.subarray(10));
+      enc.encodeInto('"}', out.subarray(10 + text.length));
+      return out;
+    };
     m["toBase64+JSON.stringify+encode"] = async (_, bytes) => enc.encode(JSON.stringify({ image: bytes.toBase64() }));
   }
   return m;

@@ -6,7 +6,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::error::{Error, Result};
-use crate::image::body::{base64_len, encode_base64_into, json_prefix, JSON_SUFFIX};
+use crate::image::body::{json_prefix, JSON_SUFFIX};
 use crate::image::{self, Check, Format, ImageInfo, Limits, Megabytes, Partial, Target, Violation};
 use crate::js::convert::{
     append_range, as_bytes_view, get, json_value, reject_unknown, set, wrong_type,
@@ -18,8 +18,6 @@ const FIRST_COPY: u32 = 4096;
 const FIRST_BLOB_READ: f64 = 65536.0;
 /// The smallest extra read, so a header of many small segments takes few steps.
 const MIN_STEP: usize = 4096;
-/// Image bytes base64-encoded per step when writing a body into a JS buffer.
-const BODY_CHUNK: usize = 3 * 16 * 1024;
 
 fn truncated() -> Error {
     Error::invalid_image("image.truncated", "the image header is cut short")
@@ -236,31 +234,6 @@ pub fn check_image(
     Ok(check_to_js(&image::check_with(&info, &limits)))
 }
 
-/// Writes `prefix`, the base64 of `image` and `suffix` into one JS buffer of
-/// the exact size, a chunk at a time, so the body never exists twice.
-pub fn body_into_js(prefix: &[u8], image: &Uint8Array, suffix: &[u8]) -> Uint8Array {
-    let n = image.length() as usize;
-    let size = prefix.len() + base64_len(n as u64) as usize + suffix.len();
-    let out = Uint8Array::new_with_length(size as u32);
-    out.subarray(0, prefix.len() as u32).copy_from(prefix);
-    let mut at = prefix.len();
-    let mut raw = vec![0u8; BODY_CHUNK.min(n)];
-    let mut enc = Vec::with_capacity(base64_len(raw.len() as u64) as usize);
-    let mut from = 0usize;
-    while from < n {
-        let to = (from + BODY_CHUNK).min(n);
-        let chunk = &mut raw[..to - from];
-        image.subarray(from as u32, to as u32).copy_to(chunk);
-        enc.clear();
-        encode_base64_into(&mut enc, chunk);
-        out.subarray(at as u32, (at + enc.len()) as u32).copy_from(&enc);
-        at += enc.len();
-        from = to;
-    }
-    out.subarray(at as u32, size as u32).copy_from(suffix);
-    out
-}
-
 /// Builds the body of a Tencent business-licence verification: the given fields
 /// (e.g. `{ RegNum, Name }`) then `ImageBase64` from the bytes.
 /// (Declared by hand in the TypeScript section: `fields` is optional.)
@@ -288,5 +261,5 @@ pub fn build_biz_license_body(
     }
     let refs: Vec<(&str, serde_json::Value)> =
         list.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
-    Ok(body_into_js(&json_prefix(&refs, "ImageBase64"), &view, JSON_SUFFIX))
+    Ok(crate::js::host_body::fill(&json_prefix(&refs, "ImageBase64"), &view, JSON_SUFFIX))
 }

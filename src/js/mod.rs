@@ -13,7 +13,6 @@ pub mod fetch;
 pub mod fit;
 #[cfg(feature = "fit")]
 mod fit_worker;
-#[cfg(feature = "clients")]
 mod host_body;
 #[cfg(feature = "clients")]
 pub mod huawei;

@@ -331,7 +331,7 @@ pub fn build_quota_invoice_body(
     #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] bytes: JsValue,
 ) -> std::result::Result<js_sys::Uint8Array, JsValue> {
     let view = crate::js::image::view_arg(&bytes, "bytes")?;
-    Ok(crate::js::image::body_into_js(&json_prefix(&[], "image"), &view, JSON_SUFFIX))
+    Ok(crate::js::host_body::fill(&json_prefix(&[], "image"), &view, JSON_SUFFIX))
 }
 
 #[wasm_bindgen(typescript_custom_section)]

@@ -703,7 +703,10 @@ async fn upstream_body(
     image: Option<Uint8Array>,
 ) -> (Option<Uint8Array>, Option<BodySha256>) {
     let body = match (prepared.pending_image, image) {
-        (Some(p), Some(image)) => host_body::fill(&prepared.body, p.at, &image),
+        (Some(p), Some(image)) => {
+            let (head, tail) = prepared.body.split_at(p.at.min(prepared.body.len()));
+            host_body::fill(head, &image, tail)
+        }
         // Signing refuses a body with a gap and no hash: nothing half-built is sent.
         (Some(_), None) => return (None, None),
         (None, _) if prepared.body.is_empty() => return (None, None),

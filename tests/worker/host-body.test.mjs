@@ -1,7 +1,8 @@
 // The upstream body the worker builds with the host's base64 and SHA-256
 // (workerd: `Uint8Array.prototype.toBase64`, `crypto.subtle.digest`) against
-// the crate's own path: the same worker in Node with both hidden, so the
-// Rust encoder and hash run. Both send to one capturing stub; the bodies
+// another path: the same worker in Node with both hidden, so Node's Buffer
+// encodes and the crate's own hash runs (tests/pkg/host-base64.test.mjs
+// checks Buffer's bodies against the crate's own encoder). Both send to one capturing stub; the bodies
 // must be byte for byte the same (and the same as the Rust body builders'),
 // and a pair signed in the same second must carry the same signature.
 //
@@ -60,7 +61,7 @@ after(async () => {
 
 const token = () => issueCaptureToken(SECRET, { scope: SCOPES, ttlSeconds: 300 });
 
-/** Runs `fn` with the host's base64 encoder and digest hidden from the worker. */
+/** Runs `fn` with `toBase64` and the host's digest hidden from the worker (Buffer encodes, the crate hashes). */
 async function withoutHostCodecs(fn) {
   const proto = Uint8Array.prototype;
   const had = Object.getOwnPropertyDescriptor(proto, "toBase64");
@@ -131,7 +132,7 @@ describe("host-built upstream bodies", () => {
     assert.ok(got[0].body.equals(Buffer.from(buildQuotaInvoiceBody(big))));
   });
 
-  test("Node runs the crate's own encoder here (the comparison is meaningful)", () => {
+  test("Node has no toBase64 here (the comparison is meaningful)", () => {
     withoutHostCodecs(() => assert.equal(typeof Uint8Array.prototype.toBase64, "undefined"));
   });
 
