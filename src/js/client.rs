@@ -184,10 +184,12 @@ fn short(s: &str) -> String {
     s.chars().take(160).collect()
 }
 
-/// An image the caller gave: bytes copied into wasm, or base64 text.
+/// An image the caller gave: bytes copied into wasm (for the builders'
+/// probe and check) beside the caller's own JS view of them (for the
+/// host's base64), or base64 text.
 pub enum OwnedImage {
-    /// File bytes.
-    Bytes(Vec<u8>),
+    /// File bytes, and the JS bytes they were copied from.
+    Bytes(Vec<u8>, Uint8Array),
     /// Base64 text (or a data URL).
     Base64(String),
 }
@@ -196,7 +198,7 @@ impl OwnedImage {
     /// Borrows it as the builders' input.
     pub fn as_input(&self) -> ImageInput<'_> {
         match self {
-            OwnedImage::Bytes(b) => ImageInput::Bytes(b),
+            OwnedImage::Bytes(b, _) => ImageInput::Bytes(b),
             OwnedImage::Base64(s) => ImageInput::Base64(s),
         }
     }
@@ -217,7 +219,7 @@ pub async fn image_from_js(
         return Ok(Some(OwnedImage::Base64(s)));
     }
     if let Some(view) = as_bytes_view(v) {
-        return Ok(Some(OwnedImage::Bytes(view.to_vec())));
+        return Ok(Some(OwnedImage::Bytes(view.to_vec(), view)));
     }
     if let Some(blob) = v.dyn_ref::<web_sys::Blob>() {
         let info = crate::js::image::probe_blob_inner(blob).await?;
@@ -225,7 +227,8 @@ pub async fn image_from_js(
         let ab = wasm_bindgen_futures::JsFuture::from(blob.array_buffer())
             .await
             .map_err(|_| Error::invalid_argument("blob.read", "the Blob could not be read"))?;
-        return Ok(Some(OwnedImage::Bytes(Uint8Array::new(&ab).to_vec())));
+        let view = Uint8Array::new(&ab);
+        return Ok(Some(OwnedImage::Bytes(view.to_vec(), view)));
     }
     Err(wrong_type(key, "a Uint8Array, an ArrayBuffer, a Blob or a base64 string"))
 }

@@ -13,6 +13,8 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 #[cfg(feature = "clients")]
+use crate::api::request::PreparedRequest;
+#[cfg(feature = "clients")]
 use crate::api::signing::BodySha256;
 use crate::image::body::{base64_len, encode_base64_into};
 use crate::js::convert::get;
@@ -137,6 +139,29 @@ fn host_fill(head: &[u8], image: &Uint8Array, tail: &[u8]) -> Option<Uint8Array>
     }
     out.subarray(at, size).copy_from(tail);
     Some(out)
+}
+
+/// A prepared request's body in one JS buffer, with the image's base64
+/// written by the host where the builder left a gap for it, and its SHA-256
+/// by the host, for the signer. `(None, None)` for no body, and for a gap
+/// with no image: signing refuses a body with a gap and no hash, so nothing
+/// half-built is sent.
+#[cfg(feature = "clients")]
+pub async fn request_body(
+    prepared: &PreparedRequest,
+    image: Option<&Uint8Array>,
+) -> (Option<Uint8Array>, Option<BodySha256>) {
+    let body = match (prepared.pending_image, image) {
+        (Some(p), Some(image)) => {
+            let (head, tail) = prepared.body.split_at(p.at.min(prepared.body.len()));
+            fill(head, image, tail)
+        }
+        (Some(_), None) => return (None, None),
+        (None, _) if prepared.body.is_empty() => return (None, None),
+        (None, _) => Uint8Array::from(&prepared.body[..]),
+    };
+    let hash = sha256(&body).await;
+    (Some(body), Some(hash))
 }
 
 /// The SHA-256 of `body`: `crypto.subtle.digest` where the host has it,

@@ -9,13 +9,14 @@ use wasm_bindgen_futures::future_to_promise;
 
 use crate::api::endpoints::HuaweiService;
 use crate::api::operation::{Context, Provider};
-use crate::api::signing::{sign_huawei, HuaweiAuth};
+use crate::api::signing::{sign_huawei_hashed, HuaweiAuth};
 use crate::api::{Descriptor, PreparedRequest};
 use crate::error::Result;
 use crate::image::Megabytes;
 use crate::js::abort::Abort;
 use crate::js::client::{call_with, opt_string, req_string, CallSettings, Endpoint, Extras};
 use crate::js::convert::{get, reject_unknown, wrong_type};
+use crate::js::host_body;
 use crate::js::image::megabytes_from_js;
 use crate::js::params::{fields_from_js, result_to_js};
 use crate::js::transport::{Request, Response};
@@ -87,15 +88,23 @@ impl Config {
         }
     }
 
-    /// Signs `prepared` for its endpoint and returns what to send.
-    fn sign(&self, prepared: &PreparedRequest, endpoint: Option<&Endpoint>) -> Result<Request> {
+    /// Signs `prepared` for its endpoint and returns what to send: the body
+    /// in one JS buffer, `image`'s base64 written into its gap by the host.
+    async fn sign(
+        &self,
+        prepared: &PreparedRequest,
+        endpoint: Option<&Endpoint>,
+        image: Option<&Uint8Array>,
+    ) -> Result<Request> {
         let endpoint = endpoint.cloned().unwrap_or_else(|| Endpoint::https(&prepared.host));
+        let (body, hash) = host_body::request_body(prepared, image).await;
         let (auth, now) = match &self.auth {
             Auth::Token(token) => (HuaweiAuth::Token(token), 0),
             Auth::AkSk(creds) => (HuaweiAuth::AkSk(creds), self.settings.now_secs()?),
         };
-        let out = sign_huawei(prepared, &endpoint, auth, &self.project_id, now)?;
-        let body = (!prepared.body.is_empty()).then(|| Uint8Array::from(&prepared.body[..]).into());
+        let out =
+            sign_huawei_hashed(prepared, &endpoint, auth, &self.project_id, now, hash.as_ref())?;
+        let body = body.map(JsValue::from);
         Ok(Request { method: out.method, url: out.url, headers: out.headers, body })
     }
 
@@ -103,10 +112,11 @@ impl Config {
         &self,
         prepared: PreparedRequest,
         endpoint: Option<&Endpoint>,
+        image: Option<&Uint8Array>,
         abort: &Abort,
         parse: impl Fn(u16, Option<&str>, &[u8]) -> Result<T>,
     ) -> Result<(T, u32)> {
-        let req = self.sign(&prepared, endpoint)?;
+        let req = self.sign(&prepared, endpoint, image).await?;
         let parse = |r: &Response| parse(r.status, r.header("x-request-id").as_deref(), &r.body);
         call_with(req, &self.settings, &self.extras, prepared.idempotent, abort, parse).await
     }
@@ -175,7 +185,7 @@ impl HuaweiClient {
         let c = self.config.clone();
         promise(async move {
             let abort = Abort::from_options(&options, "aborted")?;
-            let fields = fields_from_js(d, &params, c.megabytes).await?;
+            let (fields, image) = fields_from_js(d, &params, c.megabytes).await?;
             abort.check()?;
             let ctx = Context {
                 region: c.region.as_deref(),
@@ -185,7 +195,8 @@ impl HuaweiClient {
             };
             let prepared = (d.build)(&ctx, &fields)?;
             drop(fields);
-            let (json, attempts) = c.send(prepared, c.endpoint(d), &abort, d.answer).await?;
+            let sent = c.send(prepared, c.endpoint(d), image.as_ref(), &abort, d.answer).await?;
+            let (json, attempts) = sent;
             result_to_js(json, attempts)
         })
     }
@@ -222,6 +233,6 @@ impl Sender {
         abort: &Abort,
         parse: impl Fn(u16, Option<&str>, &[u8]) -> Result<T>,
     ) -> Result<T> {
-        self.0.send(prepared, self.0.endpoint(d), abort, parse).await.map(|(t, _)| t)
+        self.0.send(prepared, self.0.endpoint(d), None, abort, parse).await.map(|(t, _)| t)
     }
 }

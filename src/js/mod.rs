@@ -13,7 +13,7 @@ pub mod fetch;
 pub mod fit;
 #[cfg(feature = "fit")]
 mod fit_worker;
-mod host_body;
+pub(crate) mod host_body;
 #[cfg(feature = "clients")]
 pub mod huawei;
 pub mod image;

@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 
+use js_sys::Uint8Array;
 use serde_json::{Map, Value};
 use wasm_bindgen::JsValue;
 
@@ -15,24 +16,30 @@ use crate::js::client::{image_from_js, params_from_js, OwnedImage};
 use crate::js::convert::{get, wrong_type};
 
 /// Reads `params` for `d`; a Blob image is probed and checked against the
-/// target's limits before it is read.
+/// target's limits before it is read. An image given as bytes comes back as
+/// its JS view too, and the builders leave a gap for its base64, which the
+/// host writes ([`crate::js::host_body::request_body`]).
 pub async fn fields_from_js(
     d: &Descriptor,
     params: &JsValue,
     megabytes: Megabytes,
-) -> Result<Fields<'static>> {
+) -> Result<(Fields<'static>, Option<Uint8Array>)> {
     let mut f = Fields::new(Origin::Js);
     if params.is_undefined() || params.is_null() {
-        return Ok(f);
+        return Ok((f, None));
     }
     if !params.is_object() {
         return Err(wrong_type("params", "an object"));
     }
     let mut found = Vec::new();
+    let mut view = None;
     if let Some(limits) = d.limits(megabytes) {
         for key in d.image_keys {
             let image = match image_from_js(&get(params, key), key, &limits).await? {
-                Some(OwnedImage::Bytes(b)) => Image::Bytes(Cow::Owned(b)),
+                Some(OwnedImage::Bytes(b, js)) => {
+                    view = Some(js);
+                    Image::Bytes(Cow::Owned(b))
+                }
                 Some(OwnedImage::Base64(s)) => Image::Base64(Cow::Owned(s)),
                 None => continue,
             };
@@ -40,9 +47,10 @@ pub async fn fields_from_js(
         }
     }
     f.set_image(found)?;
+    f.encode_later = view.is_some();
     let values: Map<String, Value> = params_from_js(params, "params", d.image_keys)?;
     f.values = values.into_iter().collect();
-    Ok(f)
+    Ok((f, view))
 }
 
 /// A result's JSON text as a JS value (`undefined` for none), with the

@@ -8,13 +8,14 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
 use crate::api::operation::Context;
-use crate::api::signing::sign_tencent;
+use crate::api::signing::sign_tencent_hashed;
 use crate::api::{Descriptor, PreparedRequest};
 use crate::error::Result;
 use crate::image::Megabytes;
 use crate::js::abort::Abort;
 use crate::js::client::{call_with, opt_string, req_string, CallSettings, Endpoint, Extras};
 use crate::js::convert::{get, reject_unknown, wrong_type};
+use crate::js::host_body;
 use crate::js::image::megabytes_from_js;
 use crate::js::params::{fields_from_js, result_to_js};
 use crate::js::transport::{Request, Response};
@@ -39,12 +40,26 @@ pub struct TencentClient {
 }
 
 impl Config {
-    fn sign(&self, prepared: &PreparedRequest) -> Result<Request> {
+    /// Signs `prepared` and returns what to send: the body in one JS buffer,
+    /// `image`'s base64 written into its gap by the host.
+    async fn sign(
+        &self,
+        prepared: &PreparedRequest,
+        image: Option<&Uint8Array>,
+    ) -> Result<Request> {
         let endpoint = self.endpoint.clone().unwrap_or_else(|| Endpoint::https(&prepared.host));
+        let (body, hash) = host_body::request_body(prepared, image).await;
         let now = self.settings.now_secs()?;
-        let out =
-            sign_tencent(prepared, &endpoint, &self.credentials, self.language.as_deref(), now)?;
-        let body = Some(Uint8Array::from(&prepared.body[..]).into());
+        let language = self.language.as_deref();
+        let out = sign_tencent_hashed(
+            prepared,
+            &endpoint,
+            &self.credentials,
+            language,
+            now,
+            hash.as_ref(),
+        )?;
+        let body = body.map(JsValue::from);
         Ok(Request { method: out.method, url: out.url, headers: out.headers, body })
     }
 
@@ -56,7 +71,7 @@ impl Config {
         options: JsValue,
     ) -> std::result::Result<JsValue, JsValue> {
         let abort = Abort::from_options(&options, "aborted")?;
-        let fields = fields_from_js(d, &params, self.megabytes).await?;
+        let (fields, image) = fields_from_js(d, &params, self.megabytes).await?;
         abort.check()?;
         let ctx = Context {
             region: self.region.as_deref(),
@@ -66,7 +81,7 @@ impl Config {
         };
         let prepared = (d.build)(&ctx, &fields)?;
         drop(fields);
-        let req = self.sign(&prepared)?;
+        let req = self.sign(&prepared, image.as_ref()).await?;
         let idempotent = prepared.idempotent;
         drop(prepared);
         let parse =

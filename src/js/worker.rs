@@ -10,7 +10,6 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
-use crate::api::signing::BodySha256;
 use crate::error::{Error, ErrorKind, Result};
 use crate::js::abort::Abort;
 use crate::js::client::outcome_of;
@@ -696,26 +695,6 @@ impl Ticket {
     }
 }
 
-/// The body to send, built in JS (the image's base64 by the host where a
-/// gap was left for it), and its SHA-256 by the host.
-async fn upstream_body(
-    prepared: &crate::api::request::PreparedRequest,
-    image: Option<Uint8Array>,
-) -> (Option<Uint8Array>, Option<BodySha256>) {
-    let body = match (prepared.pending_image, image) {
-        (Some(p), Some(image)) => {
-            let (head, tail) = prepared.body.split_at(p.at.min(prepared.body.len()));
-            host_body::fill(head, &image, tail)
-        }
-        // Signing refuses a body with a gap and no hash: nothing half-built is sent.
-        (Some(_), None) => return (None, None),
-        (None, _) if prepared.body.is_empty() => return (None, None),
-        (None, _) => Uint8Array::from(&prepared.body[..]),
-    };
-    let hash = host_body::sha256(&body).await;
-    (Some(body), Some(hash))
-}
-
 /// Signs and sends the prepared request; the provider's answer parsed.
 async fn send(
     cfg: &WorkerConfig,
@@ -724,7 +703,7 @@ async fn send(
     image: Option<Uint8Array>,
     now_secs: u64,
 ) -> std::result::Result<Reply, Failure> {
-    let (body, hash) = upstream_body(prepared, image).await;
+    let (body, hash) = host_body::request_body(prepared, image.as_ref()).await;
     let out = handler::sign_hashed(cfg, a.route, prepared, now_secs, hash.as_ref())?;
     let body = body.map(JsValue::from);
     let req = Request { method: out.method, url: out.url, headers: out.headers, body };
