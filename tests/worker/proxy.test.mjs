@@ -115,8 +115,9 @@ function upload(worker, route, { total, declare, auth, pauseAt }) {
       });
     });
     req.on("error", (e) => (answered ? undefined : reject(e)));
-    // No answer 20 s after pausing: the worker was waiting for the rest.
-    const giveUp = () => setTimeout(() => answered || reject(new Error(`no answer after ${written} bytes`)), 20_000).unref();
+    // No answer 120 s after pausing: the worker was waiting for the rest (it
+    // answers in well under a second; a loaded machine can take tens).
+    const giveUp = () => setTimeout(() => answered || reject(new Error(`no answer after ${written} bytes`)), 120_000).unref();
     const pump = () => {
       while (!answered && written < Math.min(total, pauseAt)) {
         written += chunk.length;
