@@ -150,6 +150,15 @@ pub fn opt_string(o: &JsValue, key: &str) -> Result<Option<String>> {
     v.as_string().map(Some).ok_or_else(|| wrong_type(key, "a string"))
 }
 
+/// Reads an optional boolean option (`false` when left out).
+pub fn opt_bool(o: &JsValue, key: &str) -> Result<bool> {
+    let v = get(o, key);
+    if v.is_undefined() || v.is_null() {
+        return Ok(false);
+    }
+    v.as_bool().ok_or_else(|| wrong_type(key, "true or false"))
+}
+
 /// Reads a required string option.
 pub fn req_string(o: &JsValue, key: &str) -> Result<String> {
     opt_string(o, key)?
@@ -322,6 +331,12 @@ export interface HuaweiClientOptions extends CallOptions {
   endpoint?: string | { ocr?: string; kms?: string; apig?: string };
   projectId: string;
   credentials: { token: string } | { accessKey: string; secretKey: string; securityToken?: string };
+  /**
+   * AK/SK signatures leave the body out (`X-Sdk-Content-Sha256:
+   * UNSIGNED-PAYLOAD`, as Huawei's own signers allow), so no photo is hashed.
+   * Off by default: not every Huawei endpoint is known to accept it.
+   */
+  unsignedPayload?: boolean;
 }
 
 export interface TencentClientOptions extends CallOptions {

@@ -142,14 +142,15 @@ fn host_fill(head: &[u8], image: &Uint8Array, tail: &[u8]) -> Option<Uint8Array>
 }
 
 /// A prepared request's body in one JS buffer, with the image's base64
-/// written by the host where the builder left a gap for it, and its SHA-256
-/// by the host, for the signer. `(None, None)` for no body, and for a gap
-/// with no image: signing refuses a body with a gap and no hash, so nothing
-/// half-built is sent.
+/// written by the host where the builder left a gap for it, and (when the
+/// signer needs it) its SHA-256 by the host. `(None, None)` for no body,
+/// and for a gap with no image: signing refuses a body with a gap and no
+/// hash, so nothing half-built is sent.
 #[cfg(feature = "clients")]
 pub async fn request_body(
     prepared: &PreparedRequest,
     image: Option<&Uint8Array>,
+    hashed: bool,
 ) -> (Option<Uint8Array>, Option<BodySha256>) {
     let body = match (prepared.pending_image, image) {
         (Some(p), Some(image)) => {
@@ -160,8 +161,8 @@ pub async fn request_body(
         (None, _) if prepared.body.is_empty() => return (None, None),
         (None, _) => Uint8Array::from(&prepared.body[..]),
     };
-    let hash = sha256(&body).await;
-    (Some(body), Some(hash))
+    let hash = if hashed { Some(sha256(&body).await) } else { None };
+    (Some(body), hash)
 }
 
 /// The SHA-256 of `body`: `crypto.subtle.digest` where the host has it,

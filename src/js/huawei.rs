@@ -14,7 +14,9 @@ use crate::api::{Descriptor, PreparedRequest};
 use crate::error::Result;
 use crate::image::Megabytes;
 use crate::js::abort::Abort;
-use crate::js::client::{call_with, opt_string, req_string, CallSettings, Endpoint, Extras};
+use crate::js::client::{
+    call_with, opt_bool, opt_string, req_string, CallSettings, Endpoint, Extras,
+};
 use crate::js::convert::{get, reject_unknown, wrong_type};
 use crate::js::host_body;
 use crate::js::image::megabytes_from_js;
@@ -39,6 +41,8 @@ struct Config {
     extras: Extras,
     /// How "MB" of the 10 MB base64 budget is read.
     megabytes: Megabytes,
+    /// AK/SK signatures leave the body out (`unsignedPayload`).
+    unsigned_payload: bool,
 }
 
 /// A client for the Huawei Cloud operations. Holds credentials: use it in a
@@ -97,9 +101,14 @@ impl Config {
         image: Option<&Uint8Array>,
     ) -> Result<Request> {
         let endpoint = endpoint.cloned().unwrap_or_else(|| Endpoint::https(&prepared.host));
-        let (body, hash) = host_body::request_body(prepared, image).await;
+        // Only an AK/SK signature over the body needs its hash.
+        let hashed = matches!(self.auth, Auth::AkSk(_)) && !self.unsigned_payload;
+        let (body, hash) = host_body::request_body(prepared, image, hashed).await;
         let (auth, now) = match &self.auth {
             Auth::Token(token) => (HuaweiAuth::Token(token), 0),
+            Auth::AkSk(creds) if self.unsigned_payload => {
+                (HuaweiAuth::AkSkUnsignedPayload(creds), self.settings.now_secs()?)
+            }
             Auth::AkSk(creds) => (HuaweiAuth::AkSk(creds), self.settings.now_secs()?),
         };
         let out =
@@ -154,6 +163,7 @@ impl HuaweiClient {
                 "fetch",
                 "headers",
                 "onRetry",
+                "unsignedPayload",
             ],
             "HuaweiClient options",
         )?;
@@ -174,6 +184,7 @@ impl HuaweiClient {
             settings: CallSettings::from_js(&options)?,
             extras: Extras::from_js(&options)?,
             megabytes: megabytes_from_js(&options)?,
+            unsigned_payload: opt_bool(&options, "unsignedPayload")?,
         };
         Ok(HuaweiClient { config: Rc::new(config) })
     }

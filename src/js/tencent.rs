@@ -48,7 +48,7 @@ impl Config {
         image: Option<&Uint8Array>,
     ) -> Result<Request> {
         let endpoint = self.endpoint.clone().unwrap_or_else(|| Endpoint::https(&prepared.host));
-        let (body, hash) = host_body::request_body(prepared, image).await;
+        let (body, hash) = host_body::request_body(prepared, image, true).await;
         let now = self.settings.now_secs()?;
         let language = self.language.as_deref();
         let out = sign_tencent_hashed(

@@ -703,7 +703,9 @@ async fn send(
     image: Option<Uint8Array>,
     now_secs: u64,
 ) -> std::result::Result<Reply, Failure> {
-    let (body, hash) = host_body::request_body(prepared, image.as_ref()).await;
+    let hashed = a.route.huawei_service().is_none()
+        || !cfg.huawei.as_ref().is_some_and(|h| h.unsigned_payload);
+    let (body, hash) = host_body::request_body(prepared, image.as_ref(), hashed).await;
     let out = handler::sign_hashed(cfg, a.route, prepared, now_secs, hash.as_ref())?;
     let body = body.map(JsValue::from);
     let req = Request { method: out.method, url: out.url, headers: out.headers, body };
@@ -1068,6 +1070,12 @@ export interface WorkerEnv {
   UPSTREAM_TENCENT?: string;
   /** `Enterprise-Project-Id` on Huawei OCR calls (a page may not choose it). */
   HUAWEI_ENTERPRISE_PROJECT_ID?: string;
+  /**
+   * "true": Huawei signatures leave the body out (`X-Sdk-Content-Sha256:
+   * UNSIGNED-PAYLOAD`, as Huawei's own signers allow), so the worker never
+   * hashes a photo. Off by default: not every endpoint is known to accept it.
+   */
+  HUAWEI_UNSIGNED_PAYLOAD?: "true" | "false";
   /** "true": results carry the provider's whole answer as `raw` (default: only the parsed fields). */
   SEND_RAW?: "true" | "false";
   /** Billed calls one capture token may make (default 5; needs CAPTURE_LEDGER). */

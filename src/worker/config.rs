@@ -31,12 +31,13 @@ pub const SECRET_VARS: [&str; 7] = [
 ];
 
 /// Every variable the worker reads.
-pub const ALL_VARS: [&str; 28] = [
+pub const ALL_VARS: [&str; 29] = [
     "HUAWEI_AK",
     "HUAWEI_SK",
     "HUAWEI_PROJECT_ID",
     "HUAWEI_REGION",
     "HUAWEI_ENTERPRISE_PROJECT_ID",
+    "HUAWEI_UNSIGNED_PAYLOAD",
     "TENCENT_SECRET_ID",
     "TENCENT_SECRET_KEY",
     "TENCENT_REGION",
@@ -114,6 +115,8 @@ pub struct HuaweiSettings {
     pub project_id: String,
     /// The `Enterprise-Project-Id` sent on OCR calls (`HUAWEI_ENTERPRISE_PROJECT_ID`).
     pub enterprise_project: Option<String>,
+    /// Signatures leave the body out (`HUAWEI_UNSIGNED_PAYLOAD=true`).
+    pub unsigned_payload: bool,
     /// The region of the default hosts; `None` means cn-north-4.
     pub region: Option<String>,
     /// Where requests go: the override, or `None` for the region's own hosts.
@@ -238,7 +241,18 @@ impl WorkerConfig {
                         .map_err(|_| config_error("HUAWEI_REGION", "must look like cn-north-4"))?;
                 }
                 let enterprise_project = get("HUAWEI_ENTERPRISE_PROJECT_ID");
+                let unsigned_payload = match get("HUAWEI_UNSIGNED_PAYLOAD").as_deref() {
+                    None | Some("0" | "false") => false,
+                    Some("1" | "true") => true,
+                    Some(_) => {
+                        return Err(config_error(
+                            "HUAWEI_UNSIGNED_PAYLOAD",
+                            "must be true or false",
+                        ))
+                    }
+                };
                 Some(HuaweiSettings {
+                    unsigned_payload,
                     credentials,
                     project_id,
                     region,

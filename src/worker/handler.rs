@@ -230,14 +230,12 @@ pub fn sign_hashed(
         Some(service) => {
             let h = cfg.huawei.as_ref().ok_or_else(not_configured)?;
             let to = cfg.huawei_upstream(h, service).map_err(Failure::from_error)?;
-            signing::sign_huawei_hashed(
-                prepared,
-                &to,
-                HuaweiAuth::AkSk(&h.credentials),
-                &h.project_id,
-                now_secs,
-                body_sha256,
-            )
+            let auth = if h.unsigned_payload {
+                HuaweiAuth::AkSkUnsignedPayload(&h.credentials)
+            } else {
+                HuaweiAuth::AkSk(&h.credentials)
+            };
+            signing::sign_huawei_hashed(prepared, &to, auth, &h.project_id, now_secs, body_sha256)
         }
         None => {
             let t = cfg.tencent.as_ref().ok_or_else(not_configured)?;
