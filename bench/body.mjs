@@ -1,12 +1,50 @@
 // 2. Body building: photo bytes → {"image":"<base64>"} for 1, 5 and 7.5 MB
-// photos, against native base64 and what users write, in Node and Chromium:
-// time, and peak extra memory.
+// photos, against native base64 and what users write, in Node, Chromium and
+// workerd: time, and peak extra memory (Node, Chromium).
 import { execFileSync } from "node:child_process";
 import path from "node:path";
-import { benchDir, importOurs, row, timeSync } from "./lib.mjs";
+import { benchDir, importOurs, row, time, timeSync } from "./lib.mjs";
 import { NODE_METHODS } from "./body-methods.js";
 
 const mb = (n) => `${(n / 1e6).toFixed(1)} MB`;
+
+/** workerd: ms per body for each method, timed from outside over `n` builds per request, the bare loop taken out. */
+async function workerdTimes(files, { reps, work }) {
+  const { Miniflare } = await import("miniflare");
+  const root = path.resolve(benchDir, "..");
+  const mf = new Miniflare({
+    modules: true,
+    modulesRoot: root,
+    scriptPath: path.join(benchDir, "body-workerd.js"),
+    modulesRules: [
+      { type: "ESModule", include: ["**/*.js", "**/*.mjs"] },
+      { type: "CompiledWasm", include: ["**/*.wasm"] },
+    ],
+    compatibilityDate: "2026-07-01",
+    cf: false,
+  });
+  const out = {};
+  try {
+    for (const f of files) {
+      await (await mf.dispatchFetch("http://bench/", { method: "POST", body: f.bytes })).text();
+      // About `work` bytes of photo per request, so a request's own jitter stays small.
+      const n = Math.max(2, Math.ceil(work / f.size));
+      const ms = {};
+      for (const method of ["none", "ours", "toBase64 into one buffer"]) {
+        const t = await time(async () => {
+          const res = await mf.dispatchFetch(`http://bench/?method=${encodeURIComponent(method)}&n=${n}`);
+          if (!res.ok) throw new Error(`workerd body ${method}: ${res.status} ${await res.text()}`);
+          await res.text();
+        }, { warmup: 2, reps });
+        ms[method] = t.median;
+      }
+      out[f.name] = { ours: Math.max(0, ms.ours - ms.none) / n, peer: Math.max(0, ms["toBase64 into one buffer"] - ms.none) / n };
+    }
+  } finally {
+    await mf.dispose();
+  }
+  return out;
+}
 
 /** Peak extra RSS of one call, in a fresh `node --expose-gc` (bench/body-mem.mjs). */
 function nodeMemory(method, file) {
@@ -53,6 +91,7 @@ export async function run(ctx) {
     for (const m of methods) chromiumMem[f.name][m] = await browserMemory(page, cdp, m, f.name);
   }
   await cdp.detach();
+  const workerd = await workerdTimes(files, { reps: quick ? 2 : 7, work: quick ? 2e6 : 60e6 });
 
   for (const f of files) {
     const n = node[f.name];
@@ -71,6 +110,7 @@ export async function run(ctx) {
       row({ id: `body.chromium.${f.name}.b64`, figure: `body chromium ${mb(f.size)}: time`, ours: c.ours[f.name].median, peer: c[native][f.name].median, peerName: `${native} alone (a string, no body)`, unit: "ms" }),
       row({ id: `body.chromium.${f.name}.dataurl`, figure: `body chromium ${mb(f.size)}: time`, ours: c.ours[f.name].median, peer: c.readAsDataURL[f.name].median, peerName: "readAsDataURL alone", unit: "ms" }),
       row({ id: `body.chromium.${f.name}.json`, figure: `body chromium ${mb(f.size)}: time`, ours: c.ours[f.name].median, peer: c[`${native}+JSON.stringify+encode`][f.name].median, peerName: `${native}+stringify+encode`, unit: "ms", goal: "≥ 10× faster", met: c.ours[f.name].median * 10 <= c[`${native}+JSON.stringify+encode`][f.name].median }),
+      row({ id: `body.workerd.${f.name}.buffer`, figure: `body workerd ${mb(f.size)}: time`, ours: workerd[f.name].ours, peer: workerd[f.name].peer, peerName: "toBase64 into one buffer", unit: "ms", goal: "≤ 1.5×", met: workerd[f.name].ours <= 1.5 * workerd[f.name].peer }),
       row({ id: `body.chromium.${f.name}.mem`, figure: `body chromium ${mb(f.size)}: extra memory`, ours: chromiumMem[f.name].ours.extra, peer: chromiumMem[f.name][`${native}+JSON.stringify+encode`].extra, peerName: `${native}+stringify+encode`, unit: "bytes", goal: `≤ 1.5× body (${mb(1.5 * bodyLen)})`, met: chromiumMem[f.name].ours.extra <= 1.5 * bodyLen }),
     );
   }
@@ -78,5 +118,5 @@ export async function run(ctx) {
     node: growth.map((g) => ({ file: g.name, bytes: g.size, ours: node[g.name].ours.ms, base64: node[g.name]["Buffer base64"].ms, user: node[g.name]["base64+JSON.stringify+encode"].ms })),
     chromium: growth.map((g) => ({ file: g.name, bytes: g.size, ours: chromium.ours[g.name].median })),
   };
-  return { rows, detail: { node, chromium, chromiumMemory: chromiumMem, series, memoryMethod: { node: "peak RSS (getrusage maxRSS) above the RSS just before the call, fresh process per sample", chromium: "CDP Runtime.getHeapUsage (used + ArrayBuffer backing stores) right after one call, above a GC'd baseline; includes the kept result and not-yet-collected garbage" } } };
+  return { rows, detail: { node, chromium, workerd, chromiumMemory: chromiumMem, series, memoryMethod: { node: "peak RSS (getrusage maxRSS) above the RSS just before the call, fresh process per sample", chromium: "CDP Runtime.getHeapUsage (used + ArrayBuffer backing stores) right after one call, above a GC'd baseline; includes the kept result and not-yet-collected garbage" } } };
 }
