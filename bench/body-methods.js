@@ -23,6 +23,16 @@ export const NODE_METHODS = {
 
 const enc = typeof TextEncoder === "function" ? new TextEncoder() : null;
 
+/** The careful hand-written body where the runtime has `toBase64`: native base64 written into one exact-size buffer. */
+export function toBase64IntoOneBuffer(bytes) {
+  const text = bytes.toBase64();
+  const out = new Uint8Array(12 + text.length);
+  enc.encodeInto('{"image":"', out);
+  enc.encodeInto(text, out.subarray(10));
+  enc.encodeInto('"}', out.subarray(10 + text.length));
+  return out;
+}
+
 function dataUrl(blob) {
   return new Promise((resolve, reject) => {
     const r = new FileReader();
@@ -44,15 +54,7 @@ export function browserMethods() {
   };
   if (typeof Uint8Array.prototype.toBase64 === "function") {
     m["toBase64"] = async (_, bytes) => bytes.toBase64();
-    // The careful hand-written body: native base64 written into one exact-size buffer.
-    m["toBase64 into one buffer"] = async (_, bytes) => {
-      const text = bytes.toBase64();
-      const out = new Uint8Array(12 + text.length);
-      enc.encodeInto('{"image":"', out);
-      enc.encodeInto(text, out.subarray(10));
-      enc.encodeInto('"}', out.subarray(10 + text.length));
-      return out;
-    };
+    m["toBase64 into one buffer"] = async (_, bytes) => toBase64IntoOneBuffer(bytes);
     m["toBase64+JSON.stringify+encode"] = async (_, bytes) => enc.encode(JSON.stringify({ image: bytes.toBase64() }));
   }
   return m;
