@@ -1,6 +1,6 @@
 //! Image intake exports: probe, check and body building.
 
-use js_sys::{Array, Object, Uint8Array};
+use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -67,16 +67,33 @@ pub async fn probe_blob_inner(blob: &web_sys::Blob) -> Result<ImageInfo> {
     }
 }
 
+thread_local! {
+    /// `ImageInfo`'s keys as JS strings, made once:
+    /// decoding them from wasm memory on every call was most of the cost of
+    /// probing a tiny file.
+    static INFO_KEYS: [JsValue; 7] = [
+        "format", "width", "height", "orientation", "displayWidth", "displayHeight", "byteLength",
+    ]
+    .map(JsValue::from_str);
+}
+
 /// Converts probe results to the JS `ImageInfo` shape.
 pub fn info_to_js(info: &ImageInfo) -> JsValue {
     let o = Object::new();
-    set(&o, "format", &info.format.as_str().into());
-    set(&o, "width", &info.width.into());
-    set(&o, "height", &info.height.into());
-    set(&o, "orientation", &info.orientation.into());
-    set(&o, "displayWidth", &info.display_width.into());
-    set(&o, "displayHeight", &info.display_height.into());
-    set(&o, "byteLength", &(info.byte_length as f64).into());
+    let values = [
+        info.format.as_str().into(),
+        info.width.into(),
+        info.height.into(),
+        info.orientation.into(),
+        info.display_width.into(),
+        info.display_height.into(),
+        (info.byte_length as f64).into(),
+    ];
+    INFO_KEYS.with(|keys| {
+        for (key, value) in keys.iter().zip(&values) {
+            let _ = Reflect::set(&o, key, value);
+        }
+    });
     o.into()
 }
 
