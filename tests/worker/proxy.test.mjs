@@ -449,7 +449,10 @@ describe("the account is protected", () => {
     // The client's reading lets it go; a worker reading 10^6 still refuses it.
     const wide = (w) => new ProxyClient({ baseUrl: w.url, token: token(), megabytes: "binary" });
     const atPlain = await refusal(wide(plain).verifyBasicBizLicense({ image }));
-    assert.ok(["body.too_large", "image.rejected"].includes(atPlain.code), `${atPlain.code}: ${atPlain.message}`);
+    // Node's fetch sometimes loses the refusal of a 7 MB upload to the closing
+    // connection (twice in a dozen runs on a loaded machine): what matters is
+    // that the worker kept it from the provider.
+    assert.ok(["body.too_large", "image.rejected", "network.failed"].includes(atPlain.code), `${atPlain.code}: ${atPlain.message}`);
     assert.equal(await emulatorStats(), before, "the decimal worker sent it upstream");
     // Both reading 2^20: the image reaches the emulator (which cannot decode zeros).
     await wide(binary)
